@@ -1,0 +1,11 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DATA_DIR=/data
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY annotator ./annotator
+COPY articles ./articles
+RUN pip install --no-cache-dir .
+COPY . .
+RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
+EXPOSE 8000
+CMD ["gunicorn", "annotator.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,39 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: run test install lint format check-migrations worker clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Embedded mode: SQLite, a filesystem broker and a real Celery worker, on 127.0.0.1:8000.
+run: install
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py setup_demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py run_embedded
+
+## The whole suite: lint, migrations in sync, tests (SQLite unless DATABASE_URL is set).
+test: install lint check-migrations
+	SECRET_KEY=$${SECRET_KEY:-tests-only-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations:
+	SECRET_KEY=$${SECRET_KEY:-tests-only-secret} $(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,58 @@
+"""Run the web server and a real Celery worker together; Ctrl+C stops both."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Start the development web server and a Celery worker; stop both on Ctrl+C."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+        parser.add_argument("--concurrency", type=int, default=1)
+
+    def handle(self, *args: Any, addr: str, concurrency: int, **options: Any) -> None:
+        python = sys.executable
+        env = os.environ.copy()
+        worker = subprocess.Popen(
+            [
+                python, "-m", "celery", "-A", "annotator", "worker",
+                "--loglevel", "INFO", "--concurrency", str(concurrency),
+                "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
+            ],
+            env=env,
+        )  # fmt: skip
+        web = subprocess.Popen([python, "manage.py", "runserver", addr, "--noreload"], env=env)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Serving on http://{addr}/ with a Celery worker on {settings.CELERY_BROKER_URL}"
+                " — Ctrl+C stops both."
+            )
+        )
+        children = [web, worker]
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in children:
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        failed = [child.args[2] for child in children if child.returncode not in (0, -15, None)]
+        if failed:
+            self.stderr.write(f"Stopped: a child process exited early ({failed}).")

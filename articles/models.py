@@ -1,0 +1,474 @@
+"""Data, constraints and named queries.
+
+Layers: machine suggestions are shared by everyone (``annotator`` is NULL, status
+``suggested``). Each editor's decisions and own spans form that editor's layer (``annotator``
+set, status ``accepted`` or ``rejected``); a decision on a suggestion is a row of the
+editor's layer pointing at it through ``derived_from``, so two editors never overwrite each
+other. A reviewer's ``gold`` layer sits on top the same way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+def _choices_check(field: str, choices: type[models.TextChoices]) -> Q:
+    return Q(**{f"{field}__in": choices.values})
+
+
+class JobState(models.TextChoices):
+    """States of background work: imports, pre-tagging, snapshots."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class SpanOrigin(models.TextChoices):
+    MACHINE = "machine"
+    HUMAN = "human"
+
+
+class SpanStatus(models.TextChoices):
+    SUGGESTED = "suggested"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class SpanAction(models.TextChoices):
+    CREATE = "create"
+    UPDATE = "update"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    DELETE = "delete"
+
+
+class ReviewState(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer (read-only, dataset consumer)"
+    EDITOR = "editor", "Editor"
+    REVIEWER = "reviewer", "Reviewer (gold layer)"
+    ADMIN = "admin", "Admin"
+
+
+ROLE_RANK = {Role.VIEWER: 0, Role.EDITOR: 1, Role.REVIEWER: 2, Role.ADMIN: 3}
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ProjectQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(memberships__user=user)
+
+
+class Project(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    guidelines = models.TextField(blank=True, help_text="Markdown shown to editors.")
+    tagger = models.CharField(
+        max_length=100, blank=True, help_text="Pre-tagger name; empty means the default."
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="projects"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tagger_name(self) -> str:
+        return self.tagger or settings.DEFAULT_TAGGER
+
+    def role_of(self, user: AbstractBaseUser | AnonymousUser) -> Role | None:
+        """The user's role here; superusers are admins everywhere. One query."""
+        if not user.is_authenticated:
+            return None
+        if user.is_superuser:
+            return Role.ADMIN
+        role = self.memberships.filter(user=user).values_list("role", flat=True).first()
+        return Role(role) if role else None
+
+    def allows(self, user: AbstractBaseUser | AnonymousUser, at_least: Role) -> bool:
+        role = self.role_of(user)
+        return role is not None and ROLE_RANK[role] >= ROLE_RANK[at_least]
+
+
+class Membership(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=_choices_check("role", Role), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.project} ({self.role})"
+
+
+class Label(models.Model):
+    class Pattern(models.TextChoices):
+        SOLID = "solid", "Solid underline"
+        DOUBLE = "double", "Double underline"
+        DOTTED = "dotted", "Dotted underline"
+        DASHED = "dashed", "Dashed underline"
+        WAVY = "wavy", "Wavy underline"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="labels")
+    name = models.SlugField(max_length=50)
+    color = models.CharField(max_length=7, help_text="#rrggbb")
+    pattern = models.CharField(max_length=10, choices=Pattern.choices, default=Pattern.SOLID)
+    hotkey = models.CharField(max_length=1, blank=True)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="label_name_unique"),
+            models.UniqueConstraint(
+                fields=["project", "hotkey"],
+                condition=~Q(hotkey=""),
+                name="label_hotkey_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(color__startswith="#") & Exact(Length("color"), 7),
+                name="label_color_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportJob(models.Model):
+    State = JobState
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=500, blank=True, help_text="File name, URL or 'api'.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    duplicate_count = models.PositiveIntegerField(default=0)
+    duplicates = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_choices_check("state", JobState), name="importjob_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} into {self.project_id} ({self.state})"
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ArticleQuerySet:
+        return self.filter(project__in=Project.objects.visible_to(user))
+
+    def pretag_pending(self) -> ArticleQuerySet:
+        return self.filter(pretag_state=Article.PretagState.PENDING)
+
+
+class Article(models.Model):
+    PretagState = JobState
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="articles")
+    title = models.CharField(max_length=500, blank=True)
+    text = models.TextField(help_text="NFC-normalised, LF line endings; immutable once spanned.")
+    source_url = models.URLField(max_length=2000, blank=True)
+    author = models.CharField(max_length=300, blank=True)
+    published_at = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=20, blank=True, default="en")
+    meta = models.JSONField(default=dict, blank=True)
+    content_hash = models.CharField(max_length=64, editable=False)
+    import_job = models.ForeignKey(
+        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    pretag_state = models.CharField(
+        max_length=10, choices=PretagState.choices, default=PretagState.PENDING
+    )
+    pretag_error = models.TextField(blank=True)
+    pretag_tagger = models.CharField(max_length=100, blank=True, help_text="name@version")
+    pretagged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "content_hash"], name="article_text_unique_in_project"
+            ),
+            models.CheckConstraint(
+                condition=_choices_check("pretag_state", JobState),
+                name="article_pretag_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("content_hash"), 64), name="article_hash_set"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["project", "id"], name="article_project_id"),
+            models.Index(fields=["project", "updated_at", "id"], name="article_project_updated"),
+            models.Index(fields=["project", "pretag_state"], name="article_project_pretag"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"Article {self.pk}"
+
+
+class SpanQuerySet(models.QuerySet["Span"]):
+    def suggestions(self) -> SpanQuerySet:
+        """Shared machine suggestions (nobody's layer)."""
+        return self.filter(annotator__isnull=True)
+
+    def decided(self) -> SpanQuerySet:
+        """Rows of some editor's or reviewer's layer."""
+        return self.filter(annotator__isnull=False)
+
+    def accepted(self) -> SpanQuerySet:
+        return self.filter(status=Span.Status.ACCEPTED)
+
+    def layer(self, user: AbstractBaseUser, *, gold: bool = False) -> SpanQuerySet:
+        return self.filter(annotator=user, gold=gold)
+
+    def in_text_order(self) -> SpanQuerySet:
+        return self.order_by("start", "-end", "label_id", "id")
+
+
+class Span(models.Model):
+    Origin = SpanOrigin
+    Status = SpanStatus
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="spans")
+    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="spans")
+    start = models.PositiveIntegerField(help_text="Code-point offset, inclusive.")
+    end = models.PositiveIntegerField(help_text="Code-point offset, exclusive.")
+    text = models.TextField(help_text="Snapshot of article.text[start:end].")
+    attrs = models.JSONField(default=dict, blank=True, help_text="speaker, direct, cue, …")
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    confidence = models.FloatField(null=True, blank=True)
+    tagger_version = models.CharField(max_length=100, blank=True)
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="spans",
+        help_text="Whose layer this row belongs to; empty for shared machine suggestions.",
+    )
+    gold = models.BooleanField(default=False, help_text="Part of a reviewer's gold layer.")
+    derived_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        # A decided suggestion must survive tagger re-runs; it goes only with its article.
+        on_delete=models.RESTRICT,
+        related_name="decisions",
+    )
+    note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SpanQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="span_start_before_end"),
+            models.CheckConstraint(condition=Q(start__gte=0), name="span_start_nonnegative"),
+            models.CheckConstraint(
+                condition=Exact(Length("text"), F("end") - F("start")),
+                name="span_text_length_matches",
+            ),
+            models.CheckConstraint(
+                condition=_choices_check("origin", SpanOrigin),
+                name="span_origin_valid",
+            ),
+            models.CheckConstraint(
+                condition=_choices_check("status", SpanStatus),
+                name="span_status_valid",
+            ),
+            # Suggestions are exactly the rows outside every layer, and only machines make them.
+            models.CheckConstraint(
+                condition=(Q(status="suggested") & Q(annotator__isnull=True) & Q(origin="machine"))
+                | (~Q(status="suggested") & Q(annotator__isnull=False)),
+                name="span_suggestion_iff_no_annotator",
+            ),
+            models.CheckConstraint(
+                condition=Q(gold=False) | Q(annotator__isnull=False), name="span_gold_has_annotator"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True)
+                | (Q(confidence__gte=0.0) & Q(confidence__lte=1.0)),
+                name="span_confidence_unit_interval",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="span_version_positive"),
+            # One decision per suggestion per layer: a second editor adds a row, never overwrites.
+            models.UniqueConstraint(
+                fields=["derived_from", "annotator", "gold"],
+                condition=Q(derived_from__isnull=False),
+                name="span_one_decision_per_layer",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "label", "start", "end"],
+                condition=Q(annotator__isnull=True),
+                name="span_suggestion_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["article", "annotator", "start"], name="span_article_layer"),
+            models.Index(fields=["article", "status"], name="span_article_status"),
+            models.Index(fields=["label", "status"], name="span_label_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label_id}[{self.start}:{self.end}] {self.status}"
+
+    @property
+    def is_suggestion(self) -> bool:
+        return self.annotator_id is None
+
+    @property
+    def kind(self) -> str:
+        """accepted / edited / human / rejected / suggested: what the origin fields mean."""
+        if self.status != Span.Status.ACCEPTED:
+            return self.status
+        if self.origin == Span.Origin.MACHINE:
+            return "accepted"
+        return "edited" if self.derived_from_id else "human"
+
+
+class SpanEvent(models.Model):
+    """History: every create, update, decision and deletion of a span, before and after."""
+
+    Action = SpanAction
+
+    span = models.ForeignKey(
+        Span, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    span_ref = models.PositiveBigIntegerField(help_text="The span id, kept after deletion.")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="span_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_choices_check("action", SpanAction), name="spanevent_action_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} span {self.span_ref}"
+
+
+class Review(models.Model):
+    """An annotator's progress on one article; no row means 'new'."""
+
+    State = ReviewState
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="reviews")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "annotator"], name="review_unique"),
+            models.CheckConstraint(
+                condition=_choices_check("state", ReviewState), name="review_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annotator} on {self.article_id}: {self.state}"
+
+
+class Snapshot(models.Model):
+    """A frozen, versioned export file: fetchable again byte for byte."""
+
+    State = JobState
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="snapshots")
+    version = models.PositiveIntegerField()
+    format = models.CharField(max_length=20)
+    filters = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    progress = models.FloatField(default=0.0)
+    article_count = models.PositiveIntegerField(default=0)
+    span_count = models.PositiveIntegerField(default=0)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    file = models.FileField(upload_to="snapshots/", blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "version"], name="snapshot_version_unique"),
+            models.CheckConstraint(
+                condition=_choices_check("state", JobState), name="snapshot_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} v{self.version} ({self.format})"

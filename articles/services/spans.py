@@ -1,0 +1,406 @@
+"""Span writes: creation, decisions on suggestions, edits, deletion, with history.
+
+Rules, once:
+- offsets are code points into ``article.text``; spans are trimmed of surrounding whitespace
+  and ``text`` is the snapshot ``article.text[start:end]``;
+- two accepted spans of the same label in one layer never overlap;
+- a decision on a suggestion is a row of the actor's layer (``derived_from`` = suggestion);
+  it is never overwritten: a second decision on the same suggestion is a ``Conflict``;
+- every update carries the version the caller saw; a stale one is a ``Conflict``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+
+from articles.errors import Conflict, DomainError, NotAllowed
+from articles.models import Article, Label, Role, Span, SpanEvent
+from articles.text import trim_span
+
+Decision = Literal["accept", "reject"]
+_UNSET: Any = object()
+
+
+def span_state(span: Span) -> dict[str, Any]:
+    """The recorded form of a span in history (before/after)."""
+    return {
+        "id": span.pk,
+        "label": span.label.name,
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "attrs": span.attrs,
+        "origin": span.origin,
+        "status": span.status,
+        "annotator": span.annotator_id,
+        "gold": span.gold,
+        "derived_from": span.derived_from_id,
+        "note": span.note,
+        "version": span.version,
+    }
+
+
+def _record(
+    span: Span,
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    before: dict[str, Any] | None,
+) -> None:
+    SpanEvent.objects.create(
+        span=span if action != SpanEvent.Action.DELETE else None,
+        span_ref=span.pk,
+        article_id=span.article_id,
+        actor=actor,
+        action=action,
+        before=before,
+        after=None if action == SpanEvent.Action.DELETE else span_state(span),
+    )
+
+
+def _require_role(article: Article, actor: AbstractBaseUser, *, gold: bool) -> None:
+    needed = Role.REVIEWER if gold else Role.EDITOR
+    if not article.project.allows(actor, needed):
+        what = "the gold layer" if gold else "spans"
+        raise NotAllowed(f"Your role in this project does not allow editing {what}.")
+
+
+def span_offsets(*, article: Article, start: int, end: int) -> tuple[int, int, str]:
+    """Check and trim ``[start, end)`` against the article; return (start, end, text)."""
+    length = len(article.text)
+    if not (0 <= start < end <= length):
+        raise DomainError(
+            f"Offsets must satisfy 0 <= start < end <= {length} (got {start}, {end}).",
+            field="start" if not 0 <= start < length else "end",
+        )
+    start, end = trim_span(article.text, start, end)
+    if start == end:
+        raise DomainError("The selection holds only whitespace.", field="end")
+    return start, end, article.text[start:end]
+
+
+def _check_label(article: Article, label: Label) -> None:
+    if label.project_id != article.project_id:
+        raise DomainError("The label belongs to another project.", field="label")
+
+
+def _check_overlap(
+    *,
+    article: Article,
+    label: Label,
+    start: int,
+    end: int,
+    annotator: AbstractBaseUser,
+    gold: bool,
+    exclude: Iterable[int] = (),
+) -> None:
+    clash = (
+        Span.objects.filter(
+            article=article,
+            label=label,
+            annotator=annotator,
+            gold=gold,
+            status=Span.Status.ACCEPTED,
+            start__lt=end,
+            end__gt=start,
+        )
+        .exclude(pk__in=list(exclude))
+        .first()
+    )
+    if clash is not None:
+        raise DomainError(
+            f"It overlaps your {label.name} span {clash.pk} [{clash.start}, {clash.end}); "
+            "spans of one label never overlap.",
+            field="start",
+        )
+
+
+def _lock_article(article: Article) -> None:
+    # Serialises writes on one article so that two overlap checks cannot both pass.
+    Article.objects.select_for_update().filter(pk=article.pk).values_list("pk").first()
+
+
+@transaction.atomic
+def span_create(
+    *,
+    article: Article,
+    label: Label,
+    start: int,
+    end: int,
+    actor: AbstractBaseUser,
+    attrs: dict[str, Any] | None = None,
+    note: str = "",
+    gold: bool = False,
+) -> Span:
+    """A human span in the actor's layer. Preconditions: actor is an editor (reviewer for gold)."""
+    _require_role(article, actor, gold=gold)
+    _check_label(article, label)
+    start, end, text = span_offsets(article=article, start=start, end=end)
+    _lock_article(article)
+    _check_overlap(article=article, label=label, start=start, end=end, annotator=actor, gold=gold)
+    span = Span.objects.create(
+        article=article,
+        label=label,
+        start=start,
+        end=end,
+        text=text,
+        attrs=attrs or {},
+        origin=Span.Origin.HUMAN,
+        status=Span.Status.ACCEPTED,
+        annotator=actor,
+        gold=gold,
+        note=note,
+    )
+    _record(span, actor=actor, action=SpanEvent.Action.CREATE, before=None)
+    return span
+
+
+def _existing_decision(suggestion: Span, actor: AbstractBaseUser, gold: bool) -> Span | None:
+    return (
+        Span.objects.select_related("label")
+        .filter(derived_from=suggestion, annotator=actor, gold=gold)
+        .first()
+    )
+
+
+def _own_row(span: Span, actor: AbstractBaseUser) -> Span:
+    """Lock a row of the actor's layer for update."""
+    if span.annotator_id != actor.pk:
+        raise NotAllowed("This span belongs to another annotator's layer.")
+    return Span.objects.select_for_update().select_related("label", "article").get(pk=span.pk)
+
+
+def _check_version(row: Span, version: int | None) -> None:
+    if version is None or row.version != version:
+        raise Conflict(
+            f"The span changed since you loaded it (your version {version}, now {row.version}).",
+            current=row,
+        )
+
+
+def _decide_suggestion(
+    suggestion: Span, *, actor: AbstractBaseUser, decision: Decision, gold: bool
+) -> Span:
+    existing = _existing_decision(suggestion, actor, gold)
+    if existing is not None:
+        raise Conflict("You already decided on this suggestion.", current=existing)
+    status = Span.Status.ACCEPTED if decision == "accept" else Span.Status.REJECTED
+    if status == Span.Status.ACCEPTED:
+        _check_overlap(
+            article=suggestion.article,
+            label=suggestion.label,
+            start=suggestion.start,
+            end=suggestion.end,
+            annotator=actor,
+            gold=gold,
+        )
+    try:
+        with transaction.atomic():
+            row = Span.objects.create(
+                article=suggestion.article,
+                label=suggestion.label,
+                start=suggestion.start,
+                end=suggestion.end,
+                text=suggestion.text,
+                attrs=suggestion.attrs,
+                origin=Span.Origin.MACHINE,
+                status=status,
+                confidence=suggestion.confidence,
+                tagger_version=suggestion.tagger_version,
+                annotator=actor,
+                gold=gold,
+                derived_from=suggestion,
+            )
+    except IntegrityError:
+        existing = _existing_decision(suggestion, actor, gold)
+        if existing is None:
+            raise
+        raise Conflict("You already decided on this suggestion.", current=existing) from None
+    _record(row, actor=actor, action=decision, before=None)
+    return row
+
+
+@transaction.atomic
+def span_decide(
+    *,
+    span: Span,
+    actor: AbstractBaseUser,
+    decision: Decision,
+    version: int | None = None,
+    gold: bool = False,
+) -> Span:
+    """Accept or reject. On a suggestion this adds the decision to the actor's layer;
+    on a row of the actor's layer it changes its status (``version`` required)."""
+    if decision not in ("accept", "reject"):
+        raise DomainError("Decision must be 'accept' or 'reject'.", field="decision")
+    _require_role(span.article, actor, gold=gold)
+    _lock_article(span.article)
+    if span.is_suggestion:
+        return _decide_suggestion(span, actor=actor, decision=decision, gold=gold)
+    row = _own_row(span, actor)
+    _check_version(row, version)
+    status = Span.Status.ACCEPTED if decision == "accept" else Span.Status.REJECTED
+    if row.status == status:
+        return row
+    if status == Span.Status.ACCEPTED:
+        _check_overlap(
+            article=row.article,
+            label=row.label,
+            start=row.start,
+            end=row.end,
+            annotator=actor,
+            gold=row.gold,
+            exclude=[row.pk],
+        )
+    before = span_state(row)
+    row.status = status
+    row.version += 1
+    row.save(update_fields=["status", "version", "updated_at"])
+    _record(row, actor=actor, action=decision, before=before)
+    return row
+
+
+@transaction.atomic
+def span_update(
+    *,
+    span: Span,
+    actor: AbstractBaseUser,
+    version: int | None,
+    label: Label | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    attrs: dict[str, Any] | None = None,
+    note: str | None = None,
+    gold: bool = False,
+) -> Span:
+    """Change label, boundaries, attributes or note.
+
+    On a suggestion the edit becomes a human span of the actor's layer that records which
+    suggestion it came from; on the actor's own row it updates in place. Changing label,
+    boundaries or attributes makes the row ``origin=human`` (an edit), and an edited row is
+    accepted.
+    """
+    _require_role(span.article, actor, gold=gold if span.is_suggestion else span.gold)
+    _lock_article(span.article)
+    if span.is_suggestion:
+        existing = _existing_decision(span, actor, gold)
+        if existing is not None:
+            raise Conflict("You already decided on this suggestion.", current=existing)
+        _check_version(span, version)
+        base, layer_gold = span, gold
+    else:
+        base = _own_row(span, actor)
+        _check_version(base, version)
+        layer_gold = base.gold
+
+    new_label = label or base.label
+    _check_label(base.article, new_label)
+    new_start, new_end, new_text = span_offsets(
+        article=base.article,
+        start=base.start if start is None else start,
+        end=base.end if end is None else end,
+    )
+    new_attrs = base.attrs if attrs is None else attrs
+    content_changed = (
+        new_label.pk != base.label_id
+        or (new_start, new_end) != (base.start, base.end)
+        or new_attrs != base.attrs
+    )
+    ends_accepted = span.is_suggestion or content_changed or base.status == Span.Status.ACCEPTED
+    if ends_accepted:
+        _check_overlap(
+            article=base.article,
+            label=new_label,
+            start=new_start,
+            end=new_end,
+            annotator=actor,
+            gold=layer_gold,
+            exclude=[] if span.is_suggestion else [base.pk],
+        )
+
+    if span.is_suggestion:
+        row = Span.objects.create(
+            article=base.article,
+            label=new_label,
+            start=new_start,
+            end=new_end,
+            text=new_text,
+            attrs=new_attrs,
+            origin=Span.Origin.HUMAN if content_changed else Span.Origin.MACHINE,
+            status=Span.Status.ACCEPTED,
+            confidence=base.confidence,
+            tagger_version=base.tagger_version,
+            annotator=actor,
+            gold=layer_gold,
+            derived_from=base,
+            note=note or "",
+        )
+        _record(row, actor=actor, action=SpanEvent.Action.CREATE, before=span_state(base))
+        return row
+
+    before = span_state(base)
+    base.label, base.start, base.end, base.text, base.attrs = (
+        new_label,
+        new_start,
+        new_end,
+        new_text,
+        new_attrs,
+    )
+    if note is not None:
+        base.note = note
+    if content_changed:
+        base.origin = Span.Origin.HUMAN
+        base.status = Span.Status.ACCEPTED
+    base.version += 1
+    base.save()
+    _record(base, actor=actor, action=SpanEvent.Action.UPDATE, before=before)
+    return base
+
+
+@transaction.atomic
+def span_delete(*, span: Span, actor: AbstractBaseUser, version: int | None) -> None:
+    """Remove a row of the actor's own layer (a decision is undone, the suggestion returns).
+
+    Machine suggestions are never deleted by people: reject them instead.
+    """
+    if span.is_suggestion:
+        raise NotAllowed("Suggestions are rejected, not deleted.")
+    _require_role(span.article, actor, gold=span.gold)
+    row = _own_row(span, actor)
+    _check_version(row, version)
+    before = span_state(row)
+    _record(row, actor=actor, action=SpanEvent.Action.DELETE, before=before)
+    row.delete()
+
+
+@transaction.atomic
+def spans_bulk_decide(
+    *,
+    spans: Iterable[Span],
+    actor: AbstractBaseUser,
+    decision: Decision,
+    gold: bool = False,
+) -> tuple[list[Span], list[tuple[Span, str]]]:
+    """Decide many suggestions at once. Returns (decided rows, [(span, reason skipped)]).
+
+    Suggestions already decided by the actor and accepts that would overlap are skipped
+    with a reason rather than failing the whole batch.
+    """
+    done: list[Span] = []
+    skipped: list[tuple[Span, str]] = []
+    for span in spans:
+        if not span.is_suggestion:
+            skipped.append((span, "not a suggestion"))
+            continue
+        try:
+            with transaction.atomic():
+                done.append(span_decide(span=span, actor=actor, decision=decision, gold=gold))
+        except (Conflict, DomainError) as error:
+            if isinstance(error, NotAllowed):
+                raise
+            skipped.append((span, error.message))
+    return done, skipped

@@ -1,0 +1,66 @@
+"""The shared cast: an owner (project admin), a teammate (editor), an outsider, a viewer."""
+
+from __future__ import annotations
+
+import pytest
+from django.test.utils import override_settings
+
+from articles.services import membership_set
+from tests.factories import make_article, make_project, make_user
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _served_like_development():
+    """Tests run with production settings except HTTPS redirects and hashed static files,
+    which need a TLS proxy and a collectstatic step that a test run has not."""
+    override = override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        WHITENOISE_USE_FINDERS=True,
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    )
+    override.enable()
+    yield
+    override.disable()
+
+
+@pytest.fixture
+def owner(db):
+    return make_user("owner")
+
+
+@pytest.fixture
+def teammate(db):
+    return make_user("teammate")
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("outsider")
+
+
+@pytest.fixture
+def viewer(db):
+    return make_user("viewer")
+
+
+@pytest.fixture
+def project(owner, teammate, viewer):
+    project = make_project(owner, name="Opinion desk")
+    membership_set(project=project, user=teammate, role="editor")
+    membership_set(project=project, user=viewer, role="viewer")
+    return project
+
+
+@pytest.fixture
+def article(project):
+    return make_article(
+        project,
+        "Officials said the bridge opened in 2019. It may close next year.\n"
+        '"We are ready," said Ana Lima.',
+        title="Bridge",
+    )

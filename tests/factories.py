@@ -1,0 +1,59 @@
+"""Builders for test data, going through the services like the app does."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+
+from articles.models import Article, Label, Project, Span
+from articles.services import article_create, project_create
+
+_counter = itertools.count(1)
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(username: str | None = None, **extra: Any) -> AbstractBaseUser:
+    name = username or f"user{next(_counter)}"
+    return get_user_model().objects.create_user(username=name, password=PASSWORD, **extra)
+
+
+def make_project(owner: AbstractBaseUser | None, name: str | None = None) -> Project:
+    return project_create(name=name or f"Project {next(_counter)}", created_by=owner)
+
+
+def make_article(project: Project, text: str | None = None, **fields: Any) -> Article:
+    body = text or f"Article number {next(_counter)}. The council met on Monday."
+    return article_create(
+        project=project, text=body, title=fields.pop("title", "A title"), **fields
+    )
+
+
+def label(project: Project, name: str) -> Label:
+    return project.labels.get(name=name)
+
+
+def make_suggestion(
+    article: Article,
+    name: str,
+    start: int,
+    end: int,
+    *,
+    confidence: float = 0.9,
+    attrs: dict[str, Any] | None = None,
+) -> Span:
+    """A machine suggestion as the pre-tagger stores it."""
+    return Span.objects.create(
+        article=article,
+        label=label(article.project, name),
+        start=start,
+        end=end,
+        text=article.text[start:end],
+        attrs=attrs or {},
+        origin=Span.Origin.MACHINE,
+        status=Span.Status.SUGGESTED,
+        confidence=confidence,
+        tagger_version="test@1",
+    )

@@ -1,0 +1,64 @@
+"""Settings helpers refuse bad values; production settings pass Django's deploy checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from annotator.settings import env_bool, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_env_helpers(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "yes")
+    monkeypatch.setenv("X_INT", "12")
+    monkeypatch.setenv("X_LIST", "a.example, b.example,")
+    assert env_bool("X_BOOL", False) is True
+    assert env_int("X_INT", 0) == 12
+    assert env_list("X_LIST", []) == ["a.example", "b.example"]
+
+
+def test_env_helpers_refuse_bad_values(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "perhaps")
+    monkeypatch.setenv("X_INT", "twelve")
+    monkeypatch.delenv("X_MISSING", raising=False)
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("X_BOOL", False)
+    with pytest.raises(ImproperlyConfigured):
+        env_int("X_INT", 0)
+    with pytest.raises(ImproperlyConfigured):
+        env_str("X_MISSING")
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="a-long-random-production-secret-" + "x7Qp2Lm9" * 6,
+        ALLOWED_HOSTS="annotator.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

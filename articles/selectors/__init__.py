@@ -1,0 +1,1 @@
+"""Reads, with their joins and prefetches decided once. One module per consumer."""

@@ -1,0 +1,4 @@
+"""Celery tasks: take ids, call one service, retry only on named transient errors.
+
+Each submodule registers its tasks when imported here (Celery autodiscovers this package).
+"""

@@ -1,0 +1,47 @@
+"""Project roles for the API, on top of ``Project.allows`` / ``Role``.
+
+Visibility is decided by the selectors (outsiders get 404); these classes decide what a member
+may do: viewers read, editors annotate, reviewers see every layer, admins manage the project.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from articles.models import ROLE_RANK, Role
+
+
+def role_at_least(role: str | None, needed: Role) -> bool:
+    return role is not None and ROLE_RANK[Role(role)] >= ROLE_RANK[needed]
+
+
+def effective_role(obj: Any, user: Any) -> str | None:
+    """The role annotated by a selector (``my_role``), or looked up once."""
+    if user.is_superuser:
+        return Role.ADMIN
+    role = getattr(obj, "my_role", None)
+    if role is None:
+        project = getattr(obj, "project", obj)
+        role = project.role_of(user)
+        obj.my_role = role
+    return role
+
+
+def require_role(obj: Any, user: Any, needed: Role, action: str) -> None:
+    """Raise 403 unless the user's role on the object's project is at least ``needed``."""
+    if not role_at_least(effective_role(obj, user), needed):
+        raise PermissionDenied(f"Your role in this project does not allow you to {action}.")
+
+
+class IsProjectMember(BasePermission):
+    """Object-level: any member reads; writes need editor (admin for project management)."""
+
+    message = "Your role in this project does not allow this."
+
+    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
+        needed = Role.VIEWER if request.method in ("GET", "HEAD", "OPTIONS") else Role.ADMIN
+        return role_at_least(effective_role(obj, request.user), needed)

@@ -1,0 +1,311 @@
+"""Small input/output serializer pairs. Inputs validate shapes only; rules live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles.models import (
+    Article,
+    Label,
+    Membership,
+    Project,
+    Review,
+    Role,
+    Snapshot,
+    Span,
+)
+
+# ---- outputs -----------------------------------------------------------------------------
+
+
+class LabelOut(serializers.ModelSerializer):
+    class Meta:
+        model = Label
+        fields = ["id", "name", "color", "pattern", "hotkey", "description", "order"]
+        read_only_fields = fields
+
+
+class SpanOut(serializers.ModelSerializer):
+    label = serializers.CharField(source="label.name", read_only=True)
+    annotator = serializers.SerializerMethodField()
+    kind = serializers.CharField(read_only=True)
+    article = serializers.IntegerField(source="article_id", read_only=True)
+    derived_from = serializers.IntegerField(
+        source="derived_from_id", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Span
+        fields = [
+            "id",
+            "article",
+            "label",
+            "start",
+            "end",
+            "text",
+            "attrs",
+            "origin",
+            "status",
+            "kind",
+            "confidence",
+            "tagger_version",
+            "annotator",
+            "gold",
+            "derived_from",
+            "note",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_annotator(self, span: Span) -> str | None:
+        return span.annotator.get_username() if span.annotator_id else None
+
+
+class ProjectOut(serializers.ModelSerializer):
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "name",
+            "description",
+            "guidelines",
+            "tagger",
+            "my_role",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=Role.choices, allow_null=True))
+    def get_my_role(self, project: Project) -> str | None:
+        role = getattr(project, "my_role", None)
+        if role is None and getattr(project, "_superuser_view", False):
+            return Role.ADMIN
+        return role
+
+
+class ArticleListOut(serializers.ModelSerializer):
+    project = serializers.IntegerField(source="project_id", read_only=True)
+    review_state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "project",
+            "title",
+            "source_url",
+            "author",
+            "published_at",
+            "language",
+            "meta",
+            "pretag_state",
+            "review_state",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=["new", "in_progress", "done"]))
+    def get_review_state(self, article: Article) -> str:
+        return getattr(article, "my_review", None) or "new"
+
+
+class ArticleOut(ArticleListOut):
+    labels = serializers.SerializerMethodField()
+
+    class Meta(ArticleListOut.Meta):
+        fields = [
+            *ArticleListOut.Meta.fields,
+            "text",
+            "pretag_error",
+            "pretag_tagger",
+            "pretagged_at",
+            "labels",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(LabelOut(many=True))
+    def get_labels(self, article: Article) -> list[dict[str, Any]]:
+        return LabelOut(article.project.labels.all(), many=True).data
+
+
+class ReviewOut(serializers.ModelSerializer):
+    article = serializers.IntegerField(source="article_id", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["article", "state", "updated_at"]
+        read_only_fields = fields
+
+
+class MembershipOut(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "created_at"]
+        read_only_fields = fields
+
+
+class SkippedOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class BulkDecisionOut(serializers.Serializer):
+    decided = SpanOut(many=True)
+    skipped = SkippedOut(many=True)
+
+
+class SnapshotOut(serializers.ModelSerializer):
+    project = serializers.IntegerField(source="project_id", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Snapshot
+        fields = [
+            "id",
+            "project",
+            "version",
+            "format",
+            "filters",
+            "state",
+            "progress",
+            "article_count",
+            "span_count",
+            "size_bytes",
+            "sha256",
+            "error",
+            "download_url",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download_url(self, snapshot: Snapshot) -> str | None:
+        if snapshot.state != Snapshot.State.DONE:
+            return None
+        path = f"/api/snapshots/{snapshot.pk}/download/"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+# ---- inputs ------------------------------------------------------------------------------
+
+
+class SpanCreateIn(serializers.Serializer):
+    label = serializers.CharField(max_length=50)
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=0)
+    attrs = serializers.DictField(required=False, default=dict)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    gold = serializers.BooleanField(required=False, default=False)
+
+
+class SpanUpdateIn(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    label = serializers.CharField(max_length=50, required=False)
+    start = serializers.IntegerField(min_value=0, required=False)
+    end = serializers.IntegerField(min_value=0, required=False)
+    attrs = serializers.DictField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True)
+    gold = serializers.BooleanField(
+        required=False, default=False, help_text="Edit a suggestion into the gold layer."
+    )
+
+
+class DecisionIn(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["accept", "reject"])
+    version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    gold = serializers.BooleanField(required=False, default=False)
+
+
+class BulkDecisionIn(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["accept", "reject"])
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=10_000
+    )
+    label = serializers.CharField(max_length=50, required=False)
+    min_confidence = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+    max_confidence = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+
+
+class ReviewIn(serializers.Serializer):
+    state = serializers.ChoiceField(choices=Review.State.choices)
+
+
+class SpanLayerQuery(serializers.Serializer):
+    layer = serializers.ChoiceField(
+        choices=["mine", "all", "suggestions"], required=False, default="mine"
+    )
+
+
+class VersionQuery(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+
+
+class ArticleFilterIn(serializers.Serializer):
+    project = serializers.IntegerField(required=False)
+    review_state = serializers.ChoiceField(choices=["new", "in_progress", "done"], required=False)
+    pretag_state = serializers.ChoiceField(choices=Article.PretagState.choices, required=False)
+    q = serializers.CharField(required=False, help_text="Text search in title and body.")
+    updated_since = serializers.DateTimeField(required=False)
+
+
+class SpanFilterIn(serializers.Serializer):
+    project = serializers.IntegerField(required=False)
+    article = serializers.IntegerField(required=False)
+    label = serializers.CharField(required=False, help_text="Label name; comma-separated.")
+    status = serializers.ChoiceField(choices=Span.Status.choices, required=False)
+    origin = serializers.ChoiceField(choices=Span.Origin.choices, required=False)
+    annotator = serializers.CharField(required=False, help_text="Username.")
+    min_confidence = serializers.FloatField(required=False, min_value=0.0, max_value=1.0)
+
+
+class ProjectUpdateIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    guidelines = serializers.CharField(required=False, allow_blank=True)
+    tagger = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class ProjectCreateIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    tagger = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class MembershipIn(serializers.Serializer):
+    user = serializers.CharField(max_length=150, help_text="Username.")
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    def validate_user(self, value: str) -> Any:
+        user = get_user_model().objects.filter(username=value).first()
+        if user is None:
+            raise serializers.ValidationError("No user with this username.")
+        return user
+
+
+class LabelIn(serializers.Serializer):
+    name = serializers.SlugField(max_length=50)
+    color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", help_text="#rrggbb")
+    pattern = serializers.ChoiceField(choices=Label.Pattern.choices, required=False)
+    hotkey = serializers.CharField(max_length=1, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+
+
+class LabelUpdateIn(LabelIn):
+    name = serializers.SlugField(max_length=50, required=False)
+    color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)

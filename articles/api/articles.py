@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from articles.api.pagination import paginated
 from articles.api.serializers import ArticleFilterIn, ArticleListOut, ArticleOut
 from articles.api.spans import ERRORS
 from articles.selectors import api as selectors
-
-
-class ById(CursorPagination):
-    # Ordered by the primary key (and (project, id) index): no COUNT(*), stable pages.
-    ordering = "id"
 
 
 class ArticleListView(APIView):
@@ -37,9 +32,7 @@ class ArticleListView(APIView):
             search=values.get("q"),
             updated_since=values.get("updated_since"),
         )
-        paginator = ById()
-        page = paginator.paginate_queryset(articles, request, view=self)
-        return paginator.get_paginated_response(ArticleListOut(page, many=True).data)
+        return paginated(request, self, articles, ArticleListOut)
 
 
 class ArticleDetailView(APIView):

@@ -87,10 +87,7 @@ class ProjectOut(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=Role.choices, allow_null=True))
     def get_my_role(self, project: Project) -> str | None:
-        role = getattr(project, "my_role", None)
-        if role is None and getattr(project, "_superuser_view", False):
-            return Role.ADMIN
-        return role
+        return getattr(project, "my_role", None)
 
 
 class ArticleListOut(serializers.ModelSerializer):

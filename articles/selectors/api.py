@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.http import Http404
 
 from articles.models import (
@@ -36,9 +36,9 @@ def _role_subquery(user: User, project_ref: str) -> Subquery:
 
 def project_list(*, user: User) -> QuerySet[Project]:
     projects = Project.objects.visible_to(user)
-    if not user.is_superuser:
-        projects = projects.annotate(my_role=_role_subquery(user, "pk"))
-    return projects
+    if user.is_superuser:
+        return projects.annotate(my_role=Value(Role.ADMIN.value))
+    return projects.annotate(my_role=_role_subquery(user, "pk"))
 
 
 def project_get(*, user: User, project_id: int) -> Project:

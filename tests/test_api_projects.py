@@ -1,0 +1,127 @@
+"""Projects, members, labels, article and span lists: visibility, roles, filters, cursors."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from articles.models import Label, Membership
+from articles.services import review_set_state, span_decide
+from tests.factories import make_article, make_project, make_suggestion, make_user
+
+
+@pytest.fixture
+def client_for():
+    def build(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return build
+
+
+def test_members_see_project_outsiders_get_404(client_for, owner, viewer, outsider, project):
+    listing = client_for(viewer).get("/api/projects/").json()
+    assert [(p["id"], p["my_role"]) for p in listing["results"]] == [(project.pk, "viewer")]
+    assert client_for(outsider).get("/api/projects/").json()["results"] == []
+    assert client_for(outsider).get(f"/api/projects/{project.pk}/").status_code == 404
+    assert client_for(owner).get(f"/api/projects/{project.pk}/").json()["my_role"] == "admin"
+
+
+def test_only_admins_update_project(client_for, owner, teammate, viewer, project):
+    url = f"/api/projects/{project.pk}/"
+    for user in (teammate, viewer):
+        assert client_for(user).patch(url, {"description": "x"}).status_code == 403
+    response = client_for(owner).patch(url, {"description": "Desk"}, format="json")
+    assert response.status_code == 200 and response.json()["description"] == "Desk"
+    make_project(owner, name="Taken")
+    clash = client_for(owner).patch(url, {"name": "Taken"}, format="json")
+    assert clash.status_code == 409 and "name" in clash.json()
+
+
+def test_members_managed_by_admin(client_for, owner, teammate, project):
+    newcomer = make_user("newcomer")
+    url = f"/api/projects/{project.pk}/members/"
+    denied = client_for(teammate).post(url, {"user": "newcomer", "role": "editor"})
+    assert denied.status_code == 403
+    added = client_for(owner).post(url, {"user": "newcomer", "role": "viewer"})
+    assert added.status_code == 200 and added.json()["role"] == "viewer"
+    unknown = client_for(owner).post(url, {"user": "ghost", "role": "viewer"})
+    assert unknown.status_code == 400 and "user" in unknown.json()
+    users = [m["user"] for m in client_for(teammate).get(url).json()["results"]]
+    assert users == ["owner", "teammate", "viewer", "newcomer"]
+    assert client_for(owner).delete(f"{url}newcomer/").status_code == 204
+    assert not Membership.objects.filter(user=newcomer).exists()
+    last_admin = client_for(owner).delete(f"{url}owner/")
+    assert last_admin.status_code == 400 and "role" in last_admin.json()
+
+
+def test_labels_managed_by_admin(client_for, owner, teammate, project, article):
+    url = f"/api/projects/{project.pk}/labels/"
+    names = [item["name"] for item in client_for(teammate).get(url).json()]
+    assert names == ["claim", "quote", "speculation"]
+    body = {"name": "irony", "color": "#112233", "hotkey": "i"}
+    assert client_for(teammate).post(url, body).status_code == 403
+    created = client_for(owner).post(url, body)
+    assert created.status_code == 201, created.json()
+    bad = client_for(owner).post(url, {"name": "x y", "color": "red"})
+    assert set(bad.json()) == {"name", "color"}
+    label_id = created.json()["id"]
+    renamed = client_for(owner).patch(f"/api/labels/{label_id}/", {"name": "sarcasm"})
+    assert renamed.json()["name"] == "sarcasm"
+    used = Label.objects.get(project=project, name="claim")
+    make_suggestion(article, "claim", 0, 10)
+    assert client_for(owner).delete(f"/api/labels/{used.pk}/").status_code == 400
+    assert client_for(owner).delete(f"/api/labels/{label_id}/").status_code == 204
+
+
+def test_article_list_filters_by_my_review_state(client_for, teammate, owner, project):
+    first = make_article(project, "First text about the council.", title="One")
+    second = make_article(project, "Second text about a bridge.", title="Two")
+    third = make_article(project, "Third text about taxes.", title="Three")
+    review_set_state(article=first, actor=teammate, state="done")
+    review_set_state(article=second, actor=owner, state="in_progress")
+    client = client_for(teammate)
+
+    def ids(query):
+        response = client.get(f"/api/articles/?project={project.pk}&{query}")
+        assert response.status_code == 200, response.json()
+        return [item["id"] for item in response.json()["results"]]
+
+    assert ids("review_state=done") == [first.pk]
+    assert ids("review_state=new") == [second.pk, third.pk]
+    assert ids("q=bridge") == [second.pk]
+    assert ids("pretag_state=pending") == [first.pk, second.pk, third.pk]
+    assert ids("updated_since=2999-01-01T00:00:00Z") == []
+    assert client.get("/api/articles/?review_state=maybe").status_code == 400
+    rows = client.get(f"/api/articles/?project={project.pk}").json()["results"]
+    assert rows[0]["review_state"] == "done" and "text" not in rows[0]
+
+
+def test_article_list_cursor_pages(client_for, owner, project):
+    made = [make_article(project, f"Article body number {n}.") for n in range(5)]
+    client = client_for(owner)
+    page = client.get(f"/api/articles/?project={project.pk}&page_size=2").json()
+    seen = [item["id"] for item in page["results"]]
+    while page["next"]:
+        page = client.get(page["next"]).json()
+        seen += [item["id"] for item in page["results"]]
+    assert seen == [article.pk for article in made]
+
+
+def test_span_list_filters(client_for, owner, teammate, outsider, article):
+    low = make_suggestion(article, "claim", 0, 40, confidence=0.2)
+    high = make_suggestion(article, "speculation", 42, 66, confidence=0.9)
+    decided = span_decide(span=high, actor=teammate, decision="accept")
+    client = client_for(owner)
+
+    def ids(query):
+        response = client.get(f"/api/spans/?project={article.project_id}&{query}")
+        assert response.status_code == 200, response.json()
+        return [item["id"] for item in response.json()["results"]]
+
+    assert ids("") == [low.pk, high.pk, decided.pk]
+    assert ids("label=claim") == [low.pk]
+    assert ids("status=accepted") == [decided.pk]
+    assert ids("origin=machine&annotator=teammate") == [decided.pk]
+    assert ids("min_confidence=0.5") == [high.pk, decided.pk]
+    assert client_for(outsider).get("/api/spans/").json()["results"] == []
+    assert client.get("/api/spans/?status=bogus").status_code == 400

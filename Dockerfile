@@ -1,10 +1,8 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DATA_DIR=/data
 WORKDIR /app
-# Dependencies first so that code changes do not reinstall them.
-COPY pyproject.toml README.md ./
-RUN mkdir annotator articles && pip install --no-cache-dir -e . && rm -rf annotator articles
 COPY . .
+RUN pip install --no-cache-dir -e .
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
 EXPOSE 8000
 CMD ["gunicorn", "annotator.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

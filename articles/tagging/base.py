@@ -1,0 +1,43 @@
+"""The tagger protocol and the suggestion it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """One pre-tag: ``[start, end)`` in code points over the text the tagger was given."""
+
+    label: str
+    start: int
+    end: int
+    attrs: dict[str, Any] = field(default_factory=dict)
+    confidence: float | None = None
+
+    def key(self) -> tuple[str, int, int]:
+        return (self.label, self.start, self.end)
+
+
+@runtime_checkable
+class Tagger(Protocol):
+    """A pre-tagger. ``tag`` must be a pure function of the text (same text, same output)."""
+
+    name: str
+    version: str
+
+    def tag(self, text: str) -> list[Suggestion]: ...
+
+
+def tagger_id(tagger: Tagger) -> str:
+    """``name@version``, stored on each suggestion and on the article."""
+    return f"{tagger.name}@{tagger.version}"
+
+
+class TaggerUnavailable(Exception):
+    """A tagger's backend cannot be reached now (retry later), or it is not installed."""
+
+
+class TaggerError(Exception):
+    """A tagger failed on this text in a way a retry will not fix."""

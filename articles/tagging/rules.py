@@ -1,0 +1,599 @@
+# ruff: noqa: RUF001  (typographic quote marks and dashes are the point here)
+"""The default offline tagger: regular expressions over sentences, linear in the text.
+
+Labels follow the guidelines (articles/guidelines.md):
+
+- quote: words between quotation marks (straight, curly, guillemets; a quote may run over
+  sentences and, when a paragraph opens with a mark left unclosed and the next one opens
+  with a mark, over paragraphs), and indirect speech after a reporting verb ("X said that
+  …", "X characterized Y as …", "according to X"). Scare quotes and titles are skipped.
+- speculation: a clause with a hedge cue (modal, hedging verb or adverb, epistemic frame,
+  open question about the future).
+- claim: any other declarative sentence, except questions, imperatives, headings, bylines,
+  author bios and disclaimers. A sentence that joins a claim and a speculation at a
+  clause boundary (", but", ", and", ";", a dash) is split there.
+
+Nothing here is fitted to particular articles: the word lists are general English.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from articles.tagging.base import Suggestion
+from articles.tagging.segment import Paragraph, paragraphs
+
+OPENERS = {'"': '"', "“": "”", "«": "»", "„": "“"}
+CLOSERS = {'"', "”", "»", "“"}
+QUOTE_CHARS = '"“”«»„'
+
+REPORTING_VERBS = (
+    "said|says|say|told|tells|tell|stated|states|state|emphasi[sz]ed|emphasi[sz]es|explained|"
+    "explains|added|adds|noted|notes|announced|announces|reported|reports|claimed|claims|"
+    "argued|argues|insisted|insists|warned|warns|promised|promises|estimated|estimates|"
+    "estimate|suggested|suggests|suggest|confirmed|confirms|declared|declares|asserted|"
+    "asserts|acknowledged|acknowledges|admitted|admits|denied|denies|wrote|writes|predicted|"
+    "predicts|stressed|stresses|pointed out|points out|replied|replies|answered|answers|"
+    "observed|observes|commented|comments|maintained|maintains|concluded|concludes|"
+    "revealed|reveals|assured|assures|vowed|vows|recalled|recalls|conceded|concedes|"
+    "contended|contends|alleged|alleges|testified|testifies|tweeted|tweets|disclosed|"
+    "discloses|reiterated|reiterates|underlined|underlines|highlighted|highlights|"
+    "informed|informs|remarked|remarks|responded|responds|agreed|agrees|believes"
+)
+_REPORT_AFTER_QUOTE = re.compile(
+    r"^[\s,]*(?:(?P<verb1>" + REPORTING_VERBS + r")\s+(?P<np1>[^,.;:!?\"“”«»]+)"
+    r"|(?P<np2>[^,.;:!?\"“”«»]+?)\s+(?:" + REPORTING_VERBS + r")\b)",
+)
+_REPORT_VERB = re.compile(r"\s(?:" + REPORTING_VERBS + r"|asked|asks)\b")
+_REPORT_TAIL = re.compile(r"(?:[^.!?\"“”«»]|\.(?=\S)){0,120}?[:,]\s*")
+_NP_BEFORE = re.compile(r"[^,.;:!?\"“”«»]+$")
+# "X said that …", "X told reporters that …", "X says the …" (only with that, to stay precise)
+_INDIRECT = re.compile(
+    r"\b(?P<verb>" + REPORTING_VERBS + r")(?:\s+(?:\w+\s+){0,3}?)?\s*(?:,\s*)?\bthat\s+",
+)
+_CHARACTERIZED = re.compile(
+    r"\b(?:characteri[sz]ed|characteri[sz]es|described|describes|portrayed|portrays|"
+    r"called|calls|branded|brands|labell?ed|labels|dismissed|dismisses|referred to)\b"
+    r"(?P<object>[^.!?;]*?)\bas\s+(?=\w)"
+)
+_ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<np>(?:[^,.;:!?\"“”«»]|\.(?=\w))+)(?P<sep>[,.;]?)")
+_NON_SPEAKER_SUBJECT = re.compile(
+    r"^(?:i|we|you|one|it|this|that|there|research|studies|study|data|evidence|results|"
+    r"findings|analysis|the (?:data|evidence|research|study|results|findings|analysis)|"
+    r"(?:our|my|this|recent|new) (?:research|study|studies|data|analysis|findings|results))$",
+    re.IGNORECASE,
+)
+_LEADING_JUNK = re.compile(
+    r"^(?:(?:and|but|so|yet|or|then|also|now|however|moreover|meanwhile|instead|still|"
+    r"in fact|as|while|when|because|although|since|for example|for instance|"
+    r"in \d{4}|on \w+day|last \w+|recently|previously|later|earlier|initially|"
+    r"finally|indeed|thus|therefore)\b[\s,]*)+",
+    re.IGNORECASE,
+)
+_TRAILING_ADVERB = re.compile(
+    r"(?:\s+(?:now|also|recently|previously|then|later|earlier|once|often|still|already|"
+    r"clearly|repeatedly|publicly|himself|herself|themselves|itself|has|have|had|was|were|"
+    r"is|are|will|would|did|does|do|has been|have been))+$",
+    re.IGNORECASE,
+)
+_RELATIVE_APPOSITION = re.compile(r",\s*(?:who|which|whose|whom)\b[^,]*,\s*$")
+_NAME_RUN = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*$")
+
+# Hedge cues. Modal cues are ignored inside reported content ("X announced that it would"),
+# where the claim is about the report, and in idioms that carry no doubt.
+_CUES = re.compile(
+    r"\b(?P<frame>(?:I|we)\s+(?:do not|don['’]t|cannot|can['’]t)\s+rule out|"
+    r"(?:I|we)\s+(?:suspect|guess|imagine|assume|presume|speculate|doubt)|"
+    r"it\s+(?:is|was|seems|remains)\s+(?:possible|conceivable|plausible|unclear|uncertain|"
+    r"likely|unlikely|doubtful)|it\s+seems\s+to\s+me|it\s+appears|"
+    r"(?:I|we)\s+(?:think|believe|expect|fear|hope)|"
+    r"(?:may|might|could)\s+well|would\s+likely)\b"
+    r"|\b(?P<modal>may|might|could|would)\b"
+    r"(?!\s+(?:not\s+)?(?:ask|say|argue|wonder|like|love|rather|prefer)\b)"
+    r"|\b(?P<verb>(?:seems?|seemed|appears?|appeared)(?=\s+(?:to|that|as|like)\b)"
+    r"|suggests?|suggested|indicates?)\b"
+    r"|\b(?P<adverb>perhaps|probably|possibly|likely|presumably|maybe|arguably|"
+    r"conceivably|apparently|allegedly|supposedly|potentially|unlikely)\b"
+    r"|\b(?P<whether>whether)\b",
+)
+_HEDGE_SUBJECT = re.compile(
+    r"\b(?:research|study|studies|data|evidence|results|findings|analysis|this|that|it|"
+    r"survey|poll|polls|model|models|experience|history|pattern|trend)\s*$",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(r"\b(?:will|would|shall|going to|could|can)\b")
+_IDIOM_MODAL = re.compile(r"\bthan\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_RELATIVE_BEFORE = re.compile(r"\b(?:who|which)\s+$", re.IGNORECASE)
+_RHETORICAL = re.compile(r"^\s*(?:one|you|we|I)\s+$", re.IGNORECASE)
+# Modals inside content clauses of saying/knowing verbs report someone's statement or plan.
+_CONTENT_CLAUSE = re.compile(
+    r"\b(?:made (?:it )?clear|decided|agreed|announced|promised|pledged|vowed|knew|learned|"
+    r"realized|found|warned|said|told \w+|stated|insisted|confirmed|reported)\s+that\b"
+)
+_CONTRASTIVE = re.compile(r"(?:but|yet|whereas|while|although|though)\b")
+_THAT_BEFORE = re.compile(r"\b(?:that|which|who)\s+$", re.IGNORECASE)
+
+# Clause boundaries where a claim and a speculation may be split.
+_CLAUSE_BOUNDARY = re.compile(
+    r"(?:[,;]|\s[–—])\s+(?=(?:and|but|yet|whereas|while|so|or|although|though)\b"
+    r"|(?:likely|probably|perhaps|possibly)\b)"
+    r"|;\s+"
+)
+_SUBORDINATE_START = re.compile(
+    r"^[\"“«]?(?:(?:And|But|So|Yet|Or)\s+)?"
+    r"(?:If|When|While|Although|Though|Unless|Given|Even if|As long as|Whether|"
+    r"Because|Since|Once|Assuming|Provided|Despite|Until)\b"
+)
+
+_IMPERATIVE = re.compile(
+    r"^[\"“«]?(?:Let['’]s|Let us|Consider|Imagine|Remember|Don['’]t|Do not|Please|Read|Click|"
+    r"Note|Take|Think about|Look at|Stop|Try|Join|Subscribe|Sign up|Follow|Share|See|Watch|"
+    r"Listen|Contact|Visit|Download|Make sure|Keep|Check|Call|Tell|Ask|Write|Go)\b"
+)
+_BOILERPLATE = re.compile(
+    r"^(?:About the author|Photo\b|Image\b|Credit\b|Source:|Copyright|©|"
+    r"All rights reserved|Read more|Read the original|Related:|Editor['’]s note|"
+    r"This article (?:is|was) (?:re)?published|Follow (?:us|me|him|her)|Sign up|Subscribe)"
+    r"|(?:do|does|did)\s+not\s+(?:always\s+|necessarily\s+)?(?:share|reflect|represent|"
+    r"endorse)\s+the\s+(?:views|opinions|opinion|position|positions)"
+    r"|\b(?:views|opinions)\s+expressed\b",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^(?:By|BY|Written by|Words by)\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)")
+_BIO = re.compile(
+    r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3},?\s+(?:is\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}"
+    r"(?:journalist|writer|columnist|professor|author|researcher|editor|laureate|fellow|"
+    r"lecturer|correspondent|analyst|reporter|director|scholar|historian|economist|"
+    r"candidate|student)\b"
+)
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_TERMINAL = re.compile(r"[.!?…:;][\"”»’')\]]*$")
+_QUESTION = re.compile(r"\?[\"”»’')\]]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Quote:
+    start: int
+    end: int
+    speaker: str
+    speaker_start: int | None
+    direct: bool
+
+
+class RulesTagger:
+    """Offline rule tagger; bump ``version`` whenever the rules change."""
+
+    name = "rules"
+    version = "1.0"
+
+    def tag(self, text: str) -> list[Suggestion]:
+        paras = paragraphs(text)
+        quotes = _direct_quotes(text, paras)
+        indirect = _indirect_quotes(text, paras, quotes)
+        result: list[Suggestion] = []
+        for quote in [*quotes, *indirect]:
+            attrs: dict[str, Any] = {"speaker": quote.speaker, "direct": quote.direct}
+            if quote.speaker_start is not None:
+                attrs["speaker_start"] = quote.speaker_start
+                attrs["speaker_end"] = quote.speaker_start + len(quote.speaker)
+            result.append(
+                Suggestion("quote", quote.start, quote.end, attrs, 0.9 if quote.direct else 0.6)
+            )
+        reported = [(q.start, q.end) for q in indirect]
+        for index, para in enumerate(paras):
+            if _is_heading(text, para) or _is_boilerplate_para(text, para, index, len(paras)):
+                continue
+            for start, end in para.sentences:
+                result.extend(_label_sentence(text, start, end, reported))
+        return _no_same_label_overlap(result)
+
+
+# --- quotes --------------------------------------------------------------------------------
+
+
+def _direct_quotes(text: str, paras: list[Paragraph]) -> list[_Quote]:
+    found: list[_Quote] = []
+    carry: tuple[int, Paragraph] | None = None  # a quote opened by an earlier paragraph
+    last_speaker: tuple[str, int | None, int] | None = None  # speaker, offset, paragraph start
+    for para in paras:
+        continues = carry is not None and text[para.start] in OPENERS
+        if carry is not None and not continues:
+            # The quoted paragraph ended without a close and nothing re-opens: it ends there.
+            quote = _make_direct(text, carry[1], carry[0], carry[1].end, None)
+            if quote is not None:
+                found.append(quote)
+            carry = None
+        pairs, dangling = _mark_pairs(text, para.start, para.end, continued=continues)
+        if continues and carry is not None:
+            if pairs and pairs[0][0] == para.start:
+                pairs[0] = (carry[0], pairs[0][1])
+            elif dangling == para.start:
+                dangling = carry[0]
+            carry = None
+        if dangling is not None and (dangling == para.start or dangling < para.start):
+            carry = (dangling, para)
+        for open_at, close_at in pairs:
+            quote = _make_direct(text, para, open_at, close_at, last_speaker)
+            if quote is None:
+                continue
+            found.append(quote)
+            if quote.speaker:
+                last_speaker = (quote.speaker, quote.speaker_start, para.start)
+    if carry is not None:
+        quote = _make_direct(text, carry[1], carry[0], carry[1].end, None)
+        if quote is not None:
+            found.append(quote)
+    return found
+
+
+def _mark_pairs(
+    text: str, start: int, end: int, *, continued: bool = False
+) -> tuple[list[tuple[int, int]], int | None]:
+    """Pairs of (opening mark, closing mark) offsets in one paragraph, and an unclosed opener.
+
+    ``continued``: the paragraph's first mark re-opens a quote from the previous paragraph.
+    """
+    pairs: list[tuple[int, int]] = []
+    open_at: int | None = None
+    expected = ""
+    for i in range(start, end):
+        char = text[i]
+        if char not in QUOTE_CHARS:
+            continue
+        if open_at is None:
+            if char in OPENERS and _can_open(text, i, start):
+                open_at, expected = i, OPENERS[char]
+            continue
+        if char == expected or (expected == '"' and char == "”"):
+            if expected == '"' and not _can_close(text, i, end):
+                continue
+            pairs.append((open_at, i))
+            open_at = None
+    del continued  # the first pair starting at the paragraph start is what the caller joins
+    return pairs, open_at
+
+
+def _can_open(text: str, i: int, para_start: int) -> bool:
+    if i == para_start:
+        return True
+    before = text[i - 1]
+    return before.isspace() or before in "([{—–-/:" or before in QUOTE_CHARS
+
+
+def _can_close(text: str, i: int, para_end: int) -> bool:
+    if i + 1 >= para_end:
+        return True
+    after = text[i + 1]
+    return not after.isalnum()
+
+
+def _make_direct(
+    text: str,
+    para: Paragraph,
+    open_at: int,
+    close_at: int,
+    last_speaker: tuple[str, int | None, int] | None,
+) -> _Quote | None:
+    start, end = open_at + 1, close_at
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    if start >= end:
+        return None
+    content = text[start:end]
+    words = _WORD.findall(content)
+    if not words:
+        return None
+    speaker, speaker_start = _speaker_for_direct(text, para, open_at, close_at)
+    if _is_scare_or_title(content, words) and not speaker:
+        return None
+    if not speaker and last_speaker is not None and last_speaker[2] == para.start:
+        speaker, speaker_start = last_speaker[0], last_speaker[1]
+    return _Quote(start, end, speaker, speaker_start, True)
+
+
+def _is_scare_or_title(content: str, words: list[str]) -> bool:
+    ends_sentence = content.rstrip()[-1:] in ".!?…"
+    if len(words) <= 2 and not ends_sentence:
+        return True
+    if ends_sentence or len(words) > 8:
+        return False
+    significant = [w for w in words if len(w) > 3]
+    return bool(significant) and all(w[0].isupper() for w in significant)
+
+
+def _speaker_for_direct(
+    text: str, para: Paragraph, open_at: int, close_at: int
+) -> tuple[str, int | None]:
+    after = text[close_at + 1 : min(para.end, close_at + 160)]
+    match = _REPORT_AFTER_QUOTE.match(after)
+    if match:
+        group = "np1" if match.group("np1") else "np2"
+        raw_start = close_at + 1 + match.start(group)
+        name, offset = _clean_np(text, raw_start, close_at + 1 + match.end(group))
+        if name and not _NON_SPEAKER_SUBJECT.match(name):
+            return name, offset
+    before_start = max(para.start, open_at - 240)
+    before = text[before_start:open_at]
+    verbs = list(_REPORT_VERB.finditer(before))
+    if verbs and _REPORT_TAIL.fullmatch(before, verbs[-1].end()):
+        head = before[max(0, verbs[-1].start() - 150) : verbs[-1].start()]
+        np = _NP_BEFORE.search(head)
+        if np:
+            np_start = open_at - len(before) + verbs[-1].start() - len(head) + np.start()
+            name, offset = _clean_np(text, np_start, np_start + len(np.group(0)))
+            if name and not _NON_SPEAKER_SUBJECT.match(name):
+                return name, offset
+    return _according_to(text, para, open_at, close_at)
+
+
+def _according_to(
+    text: str, para: Paragraph, open_at: int, close_at: int
+) -> tuple[str, int | None]:
+    window_start = max(para.start, open_at - 200)
+    window = text[window_start : min(para.end, close_at + 200)]
+    for match in _ACCORDING.finditer(window):
+        name, offset = _clean_np(
+            text, window_start + match.start("np"), window_start + match.end("np")
+        )
+        if name:
+            return name, offset
+    return "", None
+
+
+def _clean_np(text: str, start: int, end: int) -> tuple[str, int | None]:
+    """Trim a subject/agent phrase to the speaker as written; return it and its offset."""
+    start = max(start, end - 200)  # a speaker is never longer; keeps the searches linear
+    phrase = text[start:end]
+    rel = _RELATIVE_APPOSITION.search(phrase)
+    if rel:
+        phrase = phrase[: rel.start()]
+    # Keep the last clause: the subject follows the last comma or conjunction.
+    cut = max(phrase.rfind(", "), phrase.rfind("; "))
+    if cut >= 0 and not _RELATIVE_APPOSITION.search(text[start : start + cut + 2]):
+        tail = phrase[cut + 2 :]
+        if tail.strip():
+            start += cut + 2
+            phrase = tail
+    lead = _LEADING_JUNK.match(phrase)
+    if lead:
+        start += lead.end()
+        phrase = phrase[lead.end() :]
+    trail = _TRAILING_ADVERB.search(phrase)
+    if trail:
+        phrase = phrase[: trail.start()]
+    for stop in (" in an interview", " in a statement", " on ", " in a ", " during ", " at a "):
+        index = phrase.find(stop)
+        if index > 0:
+            phrase = phrase[:index]
+    stripped = phrase.lstrip()
+    start += len(phrase) - len(stripped)
+    phrase = stripped.rstrip(" ,")
+    words = phrase.split()
+    if not words or len(words) > 12:
+        return "", None
+    if len(words) > 5:
+        run = _NAME_RUN.search(phrase)
+        if run:
+            name = run.group(0).split()
+            # A title before a name ("Foreign Policy Adviser Jane Roe"): keep the name.
+            keep = " ".join(name[-2:]) if len(name) > 3 else run.group(0)
+            start += run.end() - len(keep)
+            phrase = keep
+        else:
+            return "", None
+    return phrase, start
+
+
+def _indirect_quotes(text: str, paras: list[Paragraph], direct: list[_Quote]) -> list[_Quote]:
+    found: list[_Quote] = []
+    direct_ranges = [(q.start - 1, q.end + 1) for q in direct]
+    for para in paras:
+        for s_start, s_end in para.sentences:
+            sentence = text[s_start:s_end]
+            found.extend(_indirect_in_sentence(text, s_start, sentence, direct_ranges))
+    return found
+
+
+def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in ranges)
+
+
+def _content_end(text: str, start: int, limit: int) -> int:
+    end = limit
+    while end > start and (text[end - 1].isspace() or text[end - 1] in '.!?;:,"”»’'):
+        end -= 1
+    return end
+
+
+def _indirect_in_sentence(
+    text: str, base: int, sentence: str, direct_ranges: list[tuple[int, int]]
+) -> list[_Quote]:
+    quotes: list[_Quote] = []
+    s_end = base + len(sentence)
+    for match in _INDIRECT.finditer(sentence):
+        verb = match.group("verb")
+        if verb == "believes":
+            continue
+        subject_text = sentence[: match.start()]
+        name, offset = _clean_np(text, base, base + len(subject_text.rstrip()))
+        if not name or _NON_SPEAKER_SUBJECT.match(name) or (name[0].islower() and " " not in name):
+            continue
+        start = base + match.end()
+        end = _content_end(text, start, s_end)
+        if end - start < 8 or _inside(direct_ranges, start, end):
+            continue
+        quotes.append(_Quote(start, end, name, offset, False))
+        break
+    for match in _CHARACTERIZED.finditer(sentence):
+        subject_text = sentence[: match.start()]
+        name, offset = _subject_before(text, base, subject_text)
+        if not name or _NON_SPEAKER_SUBJECT.match(name):
+            continue
+        start = base + match.end()
+        rest = sentence[match.end() :]
+        comma = re.search(r",\s", rest)
+        end = start + comma.start() if comma else _content_end(text, start, s_end)
+        end = _content_end(text, start, end)
+        if end - start >= 8:
+            quotes.append(_Quote(start, end, name, offset, False))
+    for match in _ACCORDING.finditer(sentence):
+        name, offset = _clean_np(text, base + match.start("np"), base + match.end("np"))
+        if not name:
+            continue
+        if match.start() < 3 or sentence[: match.start()].strip() == "":
+            start = base + match.end()
+            end = _content_end(text, start, s_end)
+        else:
+            start = base
+            end = _content_end(text, start, base + match.start())
+        while start < end and text[start].isspace():
+            start += 1
+        if end - start >= 8 and not _inside(direct_ranges, start, end):
+            quotes.append(_Quote(start, end, name, offset, False))
+    return quotes
+
+
+def _subject_before(text: str, base: int, before: str) -> tuple[str, int | None]:
+    """The agent right before a verb: after 'whom'/'which', or the clause subject."""
+    rel = re.search(r"\b(?:whom|which|who)\s+([^,]+)$", before)
+    if rel:
+        return _clean_np(text, base + rel.start(1), base + len(before.rstrip()))
+    return _clean_np(text, base, base + len(before.rstrip()))
+
+
+# --- claims and speculation ------------------------------------------------------------------
+
+
+def _is_heading(text: str, para: Paragraph) -> bool:
+    line = text[para.start : para.end].strip()
+    if _TERMINAL.search(line) or _QUESTION.search(line):
+        return False
+    return len(_WORD.findall(line)) <= 10
+
+
+def _is_boilerplate_para(text: str, para: Paragraph, index: int, count: int) -> bool:
+    line = text[para.start : para.end].strip()
+    if _BOILERPLATE.search(line[:200]):
+        return True
+    if _BYLINE.match(line) and len(_WORD.findall(line)) <= 12:
+        return True
+    return index >= count - 3 and bool(_BIO.match(line))
+
+
+def _cues(text: str, start: int, end: int, reported: list[tuple[int, int]]) -> list[re.Match]:
+    found = []
+    segment = text[start:end]
+    for match in _CUES.finditer(segment):
+        at = start + match.start()
+        before = segment[: match.start()]
+        if match.group("modal"):
+            if _inside(reported, at, at + 1):
+                continue
+            if _IDIOM_MODAL.search(before) or _RELATIVE_BEFORE.search(before):
+                continue
+            if _RHETORICAL.search(before[-6:]) and re.match(
+                r"\w+\s+(?:ask|say|argue|wonder)", segment[match.start() :]
+            ):
+                continue
+        elif match.group("verb"):
+            word = match.group("verb").lower()
+            if _IDIOM_MODAL.search(before):
+                continue
+            if word.startswith(("suggest", "indicat")):
+                if not _HEDGE_SUBJECT.search(before):
+                    continue
+            elif _THAT_BEFORE.search(before):
+                continue  # "complications that appear to be X": descriptive, not a hedge
+        elif match.group("whether"):
+            after = segment[match.end() :]
+            if not (_FUTURE.search(after[:160]) or re.search(r"\bwill\s+(?:\w+\s+){0,2}$", before)):
+                continue
+        found.append(match)
+    return found
+
+
+def _label_sentence(
+    text: str, start: int, end: int, reported: list[tuple[int, int]]
+) -> list[Suggestion]:
+    start, end = _strip_marks(text, start, end)
+    if start >= end:
+        return []
+    sentence = text[start:end]
+    if _QUESTION.search(sentence) or _IMPERATIVE.match(sentence) or _BOILERPLATE.match(sentence):
+        return []
+    if len(_WORD.findall(sentence)) < 3:
+        return []
+    pieces = _clauses(text, start, end)
+    content = _CONTENT_CLAUSE.search(sentence)
+    if content:
+        reported = [*reported, (start + content.end(), end)]
+    labelled: list[tuple[int, int, str]] = []
+    for p_start, p_end in pieces:
+        cues = _cues(text, p_start, p_end, reported)
+        cue = cues[0].group(0) if cues else ""
+        labelled.append((p_start, p_end, cue))
+    # Merge neighbours with the same label so a sentence splits only where labels change.
+    merged: list[list[Any]] = []
+    for p_start, p_end, cue in labelled:
+        joins_hedge = (
+            merged
+            and merged[-1][2]
+            and not cue
+            and not _CONTRASTIVE.match(text, p_start)
+            and text[p_start - 2 : p_start - 1] != ";"
+        )
+        if merged and (bool(merged[-1][2]) == bool(cue) or joins_hedge):
+            merged[-1][1] = p_end
+        else:
+            merged.append([p_start, p_end, cue])
+    if len(merged) > 1 and _SUBORDINATE_START.match(sentence):
+        cue = next((m[2] for m in merged if m[2]), "")
+        merged = [[start, end, cue]]
+    result = []
+    for p_start, p_end, cue in merged:
+        p_start, p_end = _strip_marks(text, p_start, p_end)
+        if p_start >= p_end:
+            continue
+        if cue:
+            result.append(Suggestion("speculation", p_start, p_end, {"cue": cue}, 0.6))
+        else:
+            result.append(Suggestion("claim", p_start, p_end, {}, 0.5))
+    return result
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces = []
+    begin = start
+    for match in _CLAUSE_BOUNDARY.finditer(text, start, end):
+        cut = match.start()
+        split_at = cut + 1 if text[cut] in ",;" else cut + 2
+        if split_at - begin < 12:
+            continue
+        pieces.append((begin, split_at))
+        begin = match.end()
+    pieces.append((begin, end))
+    return pieces
+
+
+def _strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in QUOTE_CHARS):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in QUOTE_CHARS):
+        end -= 1
+    return start, end
+
+
+def _no_same_label_overlap(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """Suggestions of one label never overlap: keep the earlier, then the longer."""
+    kept: list[Suggestion] = []
+    last_end: dict[str, int] = {}
+    for item in sorted(suggestions, key=lambda s: (s.label, s.start, -s.end)):
+        if item.start < last_end.get(item.label, -1):
+            continue
+        kept.append(item)
+        last_end[item.label] = item.end
+    return sorted(kept, key=lambda s: (s.start, -s.end, s.label))

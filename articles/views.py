@@ -2,38 +2,171 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET
 
 from articles.guidelines import guidelines_text
-from articles.models import Article, Project
+from articles.models import Article
+from articles.selectors import editor as selectors
+
+QUEUE_PAGE_SIZE = 100
+REVIEW_CHOICES = [("", "Any"), ("new", "New"), ("in_progress", "In progress"), ("done", "Done")]
 
 
 @login_required
+@require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    projects = Project.objects.visible_to(request.user)
+    projects = selectors.project_list(user=request.user)
     return render(request, "articles/project_list.html", {"projects": projects})
 
 
 @login_required
+@require_GET
 def article_list(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = get_object_or_404(Project.objects.visible_to(request.user), pk=project_id)
-    articles = project.articles.order_by("id")
-    return render(request, "articles/article_list.html", {"project": project, "articles": articles})
-
-
-@login_required
-def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = get_object_or_404(
-        Article.objects.visible_to(request.user).select_related("project"), pk=article_id
+    project = selectors.project_get(user=request.user, project_id=project_id)
+    review = request.GET.get("review") or ""
+    pretag = request.GET.get("pretag") or ""
+    search = (request.GET.get("q") or "").strip()
+    queue = selectors.article_queue(
+        user=request.user,
+        project=project,
+        review=review if review in selectors.REVIEW_FILTERS else None,
+        pretag=pretag or None,
+        search=search or None,
     )
-    spans = article.spans.select_related("label").in_text_order()
-    return render(request, "articles/article_detail.html", {"article": article, "spans": spans})
+    page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "articles/article_list.html",
+        {
+            "project": project,
+            "page": page,
+            "review": review,
+            "pretag": pretag,
+            "q": search,
+            "review_choices": REVIEW_CHOICES,
+            "pretag_choices": [("", "Any"), *Article.PretagState.choices],
+        },
+    )
 
 
 @login_required
+@require_GET
+def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = selectors.editor_article(user=request.user, article_id=article_id)
+    labels = list(article.project.labels.all())
+    data = {
+        "article": {
+            "id": article.pk,
+            "title": str(article),
+            "text": article.text,
+            "project": article.project_id,
+            "review": article.my_review,
+            "pretag_state": article.pretag_state,
+        },
+        "labels": [selectors.label_json(label) for label in labels],
+        "spans": selectors.editor_spans(article=article, user=request.user),
+        "can_edit": selectors.can_edit(article),
+        "user": request.user.get_username(),
+        "csrf": get_token(request),
+        "urls": {
+            "api": "/api/",
+            "next": reverse("articles:article_next", args=[article.pk]),
+            "queue": reverse("articles:article_list", args=[article.project_id]),
+        },
+    }
+    return render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "labels": labels,
+            "editor_data": data,
+            "guidelines_html": _guidelines_html(article.project.guidelines),
+        },
+    )
+
+
+@login_required
+@require_GET
+def article_next(request: HttpRequest, article_id: int) -> HttpResponse:
+    """Go to the next article of the user's queue, or back to the queue when none is left."""
+    article = selectors.editor_article(user=request.user, article_id=article_id)
+    following = selectors.next_article(user=request.user, article=article)
+    if following is None:
+        return redirect("articles:article_list", project_id=article.project_id)
+    return redirect("articles:article_detail", article_id=following.pk)
+
+
+@login_required
+@require_GET
 def guidelines(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        raise Http404
-    return render(request, "articles/guidelines.html", {"guidelines": guidelines_text()})
+    return render(request, "articles/guidelines.html", {"guidelines_html": _guidelines_html("")})
+
+
+def _guidelines_html(project_guidelines: str) -> SafeString:
+    """The project's own guidelines when it has them, else the shipped ones."""
+    return markdown_to_html(project_guidelines.strip() or guidelines_text())
+
+
+_INLINE = [
+    (re.compile(r"`([^`]+)`"), r"<code>\1</code>"),
+    (re.compile(r"\*\*(.+?)\*\*"), r"<strong>\1</strong>"),
+    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"<em>\1</em>"),
+]
+
+
+def _inline(text: str) -> str:
+    html = escape(text)
+    for pattern, replacement in _INLINE:
+        html = pattern.sub(replacement, html)
+    return html
+
+
+@lru_cache(maxsize=32)
+def markdown_to_html(source: str) -> SafeString:
+    """A small Markdown subset (headings, paragraphs, bullet lists, bold, italic, code),
+    enough for guidelines; every character of the source is escaped first."""
+    out: list[str] = []
+    paragraph: list[str] = []
+    items: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            out.append(f"<p>{_inline(' '.join(paragraph))}</p>")
+            paragraph.clear()
+        if items:
+            out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
+            items.clear()
+
+    for raw in source.splitlines():
+        line = raw.rstrip()
+        heading = re.match(r"^(#{1,4})\s+(.*)$", line)
+        if heading:
+            flush()
+            level = len(heading.group(1))
+            out.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
+        elif re.match(r"^\s*[-*]\s+", line):
+            if paragraph:
+                flush()
+            items.append(re.sub(r"^\s*[-*]\s+", "", line))
+        elif not line.strip():
+            flush()
+        elif items and raw.startswith((" ", "\t")):
+            items[-1] += " " + line.strip()
+        else:
+            if items:
+                flush()
+            paragraph.append(line.strip())
+    flush()
+    return mark_safe("\n".join(out))  # built from escaped text only

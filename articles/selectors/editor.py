@@ -1,0 +1,218 @@
+"""Reads for the server-rendered pages: the project list, the article queue, the editor.
+
+Every read is a constant number of queries whatever the number of articles or spans: counts
+are annotated as subqueries and the editor's spans come in one query with their labels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from articles.models import ROLE_RANK, Article, Label, Membership, Project, Review, Role, Span
+
+User = AbstractBaseUser | AnonymousUser
+
+REVIEW_FILTERS = ("new", "in_progress", "done")
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    """A correlated COUNT(*) subquery (no GROUP BY on the outer query)."""
+    return Subquery(
+        queryset.order_by().values("article_id").annotate(n=Count("*")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _my_role(user: User, project_ref: str) -> Subquery:
+    return Subquery(
+        Membership.objects.filter(project=OuterRef(project_ref), user_id=user.pk).values("role")[:1]
+    )
+
+
+def project_list(*, user: User) -> QuerySet[Project]:
+    """Projects the user belongs to, with article counts and the user's pending work."""
+    articles = Article.objects.filter(project=OuterRef("pk"))
+    done = Review.objects.filter(
+        article__project=OuterRef("pk"), annotator_id=user.pk, state=Review.State.DONE
+    )
+    return (
+        Project.objects.visible_to(user)
+        .annotate(
+            article_count=Coalesce(
+                Subquery(
+                    articles.order_by().values("project_id").annotate(n=Count("*")).values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            done_count=Coalesce(
+                Subquery(
+                    done.order_by()
+                    .values("article__project_id")
+                    .annotate(n=Count("*"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+        )
+        .order_by("name")
+    )
+
+
+def project_get(*, user: User, project_id: int) -> Project:
+    project = Project.objects.visible_to(user).filter(pk=project_id).first()
+    if project is None:
+        raise Http404("No such project.")
+    return project
+
+
+def article_queue(
+    *,
+    user: User,
+    project: Project,
+    review: str | None = None,
+    pretag: str | None = None,
+    search: str | None = None,
+) -> QuerySet[Article]:
+    """The user's queue: in progress first, then new by id, done last.
+
+    Each row carries ``my_review`` (None = new), ``pending_count`` (suggestions the user has
+    not decided) and ``mine_count`` (rows of the user's layer that are accepted).
+    """
+    mine = Review.objects.filter(article=OuterRef("pk"), annotator_id=user.pk)
+    decided = Span.objects.filter(derived_from=OuterRef("pk"), annotator_id=user.pk, gold=False)
+    pending = Span.objects.filter(article=OuterRef("pk"), annotator__isnull=True).filter(
+        ~Exists(decided)
+    )
+    accepted = Span.objects.filter(
+        article=OuterRef("pk"), annotator_id=user.pk, gold=False, status=Span.Status.ACCEPTED
+    )
+    articles = (
+        Article.objects.filter(project=project)
+        .defer("text", "meta")
+        .annotate(
+            my_review=Subquery(mine.values("state")[:1]),
+            pending_count=Coalesce(_count(pending), 0),
+            mine_count=Coalesce(_count(accepted), 0),
+        )
+        .annotate(
+            queue_rank=Case(
+                When(my_review=Review.State.IN_PROGRESS, then=Value(0)),
+                When(my_review__isnull=True, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+    )
+    if review == "new":
+        articles = articles.filter(~Exists(mine))
+    elif review in ("in_progress", "done"):
+        articles = articles.filter(Exists(mine.filter(state=review)))
+    if pretag in Article.PretagState.values:
+        articles = articles.filter(pretag_state=pretag)
+    if search:
+        articles = articles.filter(Q(title__icontains=search) | Q(text__icontains=search))
+    return articles.order_by("queue_rank", "id")
+
+
+def next_article(*, user: User, article: Article) -> Article | None:
+    """The next article to do in the user's queue after ``article`` (never a done one)."""
+    queue = article_queue(user=user, project=article.project).exclude(pk=article.pk)
+    return queue.exclude(my_review=Review.State.DONE).only("id").first()
+
+
+def editor_article(*, user: User, article_id: int) -> Article:
+    """The article with project, labels and the user's role (``my_role``); 404 for outsiders."""
+    articles = Article.objects.select_related("project").prefetch_related(
+        Prefetch("project__labels", queryset=Label.objects.order_by("order", "name", "id"))
+    )
+    if user.is_superuser:
+        articles = articles.filter(project__in=Project.objects.visible_to(user))
+    else:
+        articles = articles.filter(project__memberships__user=user)
+    articles = articles.annotate(
+        my_role=_my_role(user, "project_id"),
+        my_review=Subquery(
+            Review.objects.filter(article=OuterRef("pk"), annotator_id=user.pk).values("state")[:1]
+        ),
+    )
+    article = articles.filter(pk=article_id).first()
+    if article is None:
+        raise Http404("No such article.")
+    if user.is_superuser:
+        article.my_role = Role.ADMIN
+    return article
+
+
+def can_edit(article: Article) -> bool:
+    role = getattr(article, "my_role", None)
+    return role is not None and ROLE_RANK[Role(role)] >= ROLE_RANK[Role.EDITOR]
+
+
+def editor_spans(*, article: Article, user: User) -> list[dict[str, Any]]:
+    """The user's view: own layer rows plus suggestions not decided yet, in text order,
+    in the API's span shape (one query)."""
+    decided = Span.objects.filter(derived_from=OuterRef("pk"), annotator_id=user.pk, gold=False)
+    rows = (
+        Span.objects.filter(article=article)
+        .filter(
+            Q(annotator_id=user.pk, gold=False) | (Q(annotator__isnull=True) & ~Exists(decided))
+        )
+        .select_related("label", "annotator")
+        .order_by("start", "-end", "label_id", "id")
+    )
+    return [span_json(span) for span in rows]
+
+
+def span_json(span: Span) -> dict[str, Any]:
+    """A span as the REST API returns it (the editor treats both the same)."""
+    return {
+        "id": span.pk,
+        "article": span.article_id,
+        "label": span.label.name,
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "attrs": span.attrs,
+        "origin": span.origin,
+        "status": span.status,
+        "kind": span.kind,
+        "confidence": span.confidence,
+        "tagger_version": span.tagger_version,
+        "annotator": span.annotator.get_username() if span.annotator_id else None,
+        "gold": span.gold,
+        "derived_from": span.derived_from_id,
+        "note": span.note,
+        "version": span.version,
+        "created_at": span.created_at.isoformat(),
+        "updated_at": span.updated_at.isoformat(),
+    }
+
+
+def label_json(label: Label) -> dict[str, Any]:
+    return {
+        "id": label.pk,
+        "name": label.name,
+        "color": label.color,
+        "pattern": label.pattern,
+        "hotkey": label.hotkey,
+        "description": label.description,
+    }

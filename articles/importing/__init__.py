@@ -1,0 +1,14 @@
+"""Readers that turn uploaded files and fetched pages into plain article records.
+
+Readers parse only; ``articles.services.imports`` validates, deduplicates and writes.
+"""
+
+from articles.importing.readers import (
+    SUPPORTED_EXTENSIONS,
+    ImportFormatError,
+    Record,
+    read_upload,
+)
+from articles.importing.web import fetch_article
+
+__all__ = ["SUPPORTED_EXTENSIONS", "ImportFormatError", "Record", "fetch_article", "read_upload"]

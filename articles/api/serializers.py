@@ -306,3 +306,59 @@ class LabelIn(serializers.Serializer):
 class LabelUpdateIn(LabelIn):
     name = serializers.SlugField(max_length=50, required=False)
     color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False)
+
+
+def _csv_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+class ExportQueryIn(serializers.Serializer):
+    """Export filters; lists are comma-separated in the query string."""
+
+    format = serializers.ChoiceField(choices=["jsonl", "conll", "spacy", "webanno", "csv"])
+    status = serializers.CharField(
+        required=False, help_text="accepted (default), rejected, suggested; comma-separated."
+    )
+    include_rejected = serializers.BooleanField(
+        required=False, default=False, help_text="Add rejected spans (negatives)."
+    )
+    labels = serializers.CharField(required=False, help_text="Label names, comma-separated.")
+    annotator = serializers.CharField(required=False, help_text="Only this user's layer.")
+    gold = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Only (or no) gold rows."
+    )
+    updated_since = serializers.DateTimeField(required=False)
+    ids = serializers.CharField(required=False, help_text="Article ids, comma-separated.")
+
+    def validate_status(self, value: str) -> list[str]:
+        statuses = _csv_list(value)
+        unknown = [s for s in statuses if s not in Span.Status.values]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown status: {', '.join(unknown)}.")
+        return statuses
+
+    def validate_labels(self, value: str) -> list[str]:
+        return _csv_list(value)
+
+    def validate_ids(self, value: str) -> list[int]:
+        try:
+            return [int(item) for item in _csv_list(value)]
+        except ValueError:
+            raise serializers.ValidationError(
+                "Give article ids as comma-separated integers."
+            ) from None
+
+
+class SnapshotIn(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["jsonl", "conll", "spacy", "webanno", "csv"])
+    status = serializers.ListField(
+        child=serializers.ChoiceField(choices=Span.Status.choices),
+        required=False,
+        help_text="Default: accepted.",
+    )
+    include_rejected = serializers.BooleanField(required=False, default=False)
+    labels = serializers.ListField(child=serializers.CharField(), required=False)
+    annotator = serializers.CharField(required=False)
+    gold = serializers.BooleanField(required=False, allow_null=True, default=None)
+    updated_since = serializers.DateTimeField(required=False)
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from articles.api import articles, projects, spans
+from articles.api import articles, exports, imports, projects, spans
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -23,6 +23,18 @@ urlpatterns = [
         projects.LabelListView.as_view(),
         name="api-project-labels",
     ),
+    path("projects/<int:project_id>/export/", exports.ExportView.as_view(), name="api-export"),
+    path(
+        "projects/<int:project_id>/snapshots/",
+        exports.SnapshotListView.as_view(),
+        name="api-project-snapshots",
+    ),
+    path("snapshots/<int:snapshot_id>/", exports.SnapshotDetailView.as_view(), name="api-snapshot"),
+    path(
+        "snapshots/<int:snapshot_id>/download/",
+        exports.SnapshotDownloadView.as_view(),
+        name="api-snapshot-download",
+    ),
     path("labels/<int:label_id>/", projects.LabelDetailView.as_view(), name="api-label"),
     path("spans/", projects.SpanListView.as_view(), name="api-span-list"),
     path("articles/", articles.ArticleListView.as_view(), name="api-article-list"),
@@ -41,5 +53,26 @@ urlpatterns = [
     path("spans/<int:span_id>/", spans.SpanDetailView.as_view(), name="api-span"),
     path(
         "spans/<int:span_id>/decision/", spans.SpanDecisionView.as_view(), name="api-span-decision"
+    ),
+    path(
+        "projects/<int:project_id>/articles/",
+        imports.ArticleCreateView.as_view(),
+        name="api-project-article-create",
+    ),
+    path(
+        "projects/<int:project_id>/imports/",
+        imports.ImportCreateView.as_view(),
+        name="api-project-import",
+    ),
+    path("imports/<int:import_id>/", imports.ImportDetailView.as_view(), name="api-import"),
+    path(
+        "projects/<int:project_id>/pretag/",
+        imports.ProjectPretagView.as_view(),
+        name="api-project-pretag",
+    ),
+    path(
+        "articles/<int:article_id>/pretag/",
+        imports.ArticlePretagView.as_view(),
+        name="api-article-pretag",
     ),
 ]

@@ -4,6 +4,13 @@ Split by entity; import from ``articles.services``.
 """
 
 from articles.services.articles import article_create, article_set_text
+from articles.services.imports import (
+    articles_import,
+    import_job_progress,
+    import_one,
+    import_upload,
+    import_url,
+)
 from articles.services.labels import (
     label_create,
     label_delete,
@@ -11,8 +18,16 @@ from articles.services.labels import (
     membership_change,
     project_update,
 )
+from articles.services.pretag import (
+    article_pretag,
+    article_pretag_request,
+    articles_pretag,
+    pretag_enqueue,
+    project_pretag,
+)
 from articles.services.projects import membership_set, project_create
 from articles.services.reviews import review_set_state
+from articles.services.snapshots import snapshot_build, snapshot_request
 from articles.services.spans import (
     span_create,
     span_decide,
@@ -23,15 +38,27 @@ from articles.services.spans import (
 
 __all__ = [
     "article_create",
+    "article_pretag",
+    "article_pretag_request",
     "article_set_text",
+    "articles_import",
+    "articles_pretag",
+    "import_job_progress",
+    "import_one",
+    "import_upload",
+    "import_url",
     "label_create",
     "label_delete",
     "label_update",
     "membership_change",
     "membership_set",
+    "pretag_enqueue",
     "project_create",
+    "project_pretag",
     "project_update",
     "review_set_state",
+    "snapshot_build",
+    "snapshot_request",
     "span_create",
     "span_decide",
     "span_delete",

@@ -2,3 +2,5 @@
 
 Each submodule registers its tasks when imported here (Celery autodiscovers this package).
 """
+
+from articles.tasks import snapshots  # noqa: F401

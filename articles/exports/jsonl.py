@@ -1,0 +1,22 @@
+"""JSON Lines: one article a line, the shape the JSONL importer reads back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from articles.exports.base import Writer
+from articles.selectors.exports import ArticleRow
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class JsonlWriter(Writer):
+    name = "jsonl"
+    extension = "jsonl"
+    content_type = "application/jsonl; charset=utf-8"
+    description = "One article a line: {id, title, text, meta, spans: [...]}, code-point offsets."
+
+    def pieces(self, rows: Iterable[ArticleRow]) -> Iterator[str]:
+        for row in rows:
+            yield _encode(row) + "\n"

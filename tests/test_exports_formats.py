@@ -1,0 +1,277 @@
+"""Export writers and the export endpoint: each format read back, filters, roles, streaming."""
+
+import csv
+import io
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from articles.exports import WRITERS, tokenize
+from articles.exports.spacy import SpacyJsonlWriter, spacy
+from articles.services import span_create, span_decide
+from tests.factories import label, make_article, make_suggestion
+
+TEXT = (
+    "Officials said the bridge opened in 2019. It may close next year.\n"
+    '"We are ready," said Ana Lima. Prices rose 5% 👨‍👩‍👧 élan.'
+)
+
+
+@pytest.fixture
+def client_for():
+    def build(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return build
+
+
+@pytest.fixture
+def dataset(project, owner, teammate):
+    """Two articles: accepted, rejected, edited and human spans from two annotators."""
+    first = make_article(project, TEXT, title="Bridge")
+    second = make_article(project, "The mayor may resign. Nobody knows.", title="Mayor")
+    claim = make_suggestion(first, "claim", 0, 40)
+    quote = make_suggestion(
+        first, "quote", TEXT.index("We"), TEXT.index(',"'), attrs={"speaker": "Ana Lima"}
+    )
+    spec = make_suggestion(first, "speculation", 42, 65)
+    span_decide(span=claim, actor=teammate, decision="accept")
+    span_decide(span=quote, actor=teammate, decision="accept")
+    span_decide(span=spec, actor=teammate, decision="reject")
+    # Overlaps the claim with another label, and the same claim from a second annotator.
+    span_create(article=first, label=label(project, "speculation"), start=15, end=40, actor=owner)
+    span_decide(span=claim, actor=owner, decision="accept")
+    span_create(
+        article=second, label=label(project, "speculation"), start=0, end=21, actor=teammate
+    )
+    # A span off token boundaries ("ear" inside "year").
+    span_create(
+        article=first,
+        label=label(project, "claim"),
+        start=TEXT.index("ear."),
+        end=TEXT.index("ear.") + 3,
+        actor=owner,
+    )
+    return first, second
+
+
+def export(client, project, query):
+    response = client.get(f"/api/projects/{project.pk}/export/?{query}")
+    assert response.status_code == 200, response.content
+    assert response.streaming
+    return response, b"".join(response.streaming_content).decode("utf-8")
+
+
+def test_registry_lists_every_format():
+    assert set(WRITERS) == {"jsonl", "conll", "spacy", "webanno", "csv"}
+
+
+def test_tokenizer_splits_words_and_punctuation():
+    text = "Don't stop, 5%!\nNext"
+    starts, ends, breaks = tokenize(text)
+    assert [text[s:e] for s, e in zip(starts, ends, strict=True)] == [
+        "Don",
+        "'",
+        "t",
+        "stop",
+        ",",
+        "5",
+        "%",
+        "!",
+        "Next",
+    ]
+    assert breaks == [0, 8]
+
+
+def test_jsonl_round_trip(client_for, viewer, project, dataset):
+    first, second = dataset
+    response, body = export(client_for(viewer), project, "format=jsonl")
+    assert response["Content-Type"].startswith("application/jsonl")
+    assert 'attachment; filename="project-' in response["Content-Disposition"]
+    records = [json.loads(line) for line in body.splitlines()]
+    assert [r["id"] for r in records] == [first.pk, second.pk]
+    assert records[0]["text"] == first.text and records[0]["title"] == "Bridge"
+    from articles.models import Span
+
+    expected = {
+        (s.pk, s.start, s.end, s.label.name, s.text, s.annotator.username)
+        for s in Span.objects.filter(status="accepted", article__project=project)
+    }
+    got = {
+        (s["id"], s["start"], s["end"], s["label"], s["text"], s["annotator"])
+        for r in records
+        for s in r["spans"]
+    }
+    assert got == expected
+    for record in records:
+        for span in record["spans"]:
+            assert record["text"][span["start"] : span["end"]] == span["text"]
+            assert set(span) == {
+                "id",
+                "start",
+                "end",
+                "label",
+                "text",
+                "attrs",
+                "origin",
+                "status",
+                "annotator",
+                "confidence",
+                "updated_at",
+            }
+
+
+def test_filters(client_for, owner, project, dataset):
+    _, second = dataset
+    client = client_for(owner)
+
+    def spans(query):
+        _, body = export(client, project, "format=jsonl&" + query)
+        return [
+            (r["id"], s["label"], s["status"], s["annotator"])
+            for r in map(json.loads, body.splitlines())
+            for s in r["spans"]
+        ]
+
+    assert {status for *_, status, _ in spans("include_rejected=1")} == {"accepted", "rejected"}
+    assert {status for *_, status, _ in spans("status=rejected")} == {"rejected"}
+    assert {lab for _, lab, *_ in spans("labels=quote")} == {"quote"}
+    assert {who for *_, who in spans("annotator=owner")} == {"owner"}
+    _, body = export(client, project, f"format=jsonl&ids={second.pk}")
+    assert [json.loads(line)["id"] for line in body.splitlines()] == [second.pk]
+    _, body = export(client, project, "format=jsonl&updated_since=2999-01-01T00:00:00Z")
+    assert body == ""
+    bad = client.get(f"/api/projects/{project.pk}/export/?format=xml&status=maybe&ids=a")
+    assert bad.status_code == 400 and {"format", "status", "ids"} <= set(bad.json())
+
+
+def test_permissions_per_role(client_for, owner, teammate, viewer, outsider, project, dataset):
+    url = f"/api/projects/{project.pk}/export/?format=csv"
+    for user in (owner, teammate, viewer):
+        assert client_for(user).get(url).status_code == 200
+    assert client_for(outsider).get(url).status_code == 404
+    assert APIClient().get(url).status_code in (401, 403)
+
+
+def test_conll_reads_back_with_overlapping_labels(client_for, owner, project, dataset):
+    first, _ = dataset
+    _, body = export(client_for(owner), project, f"format=conll&annotator=owner&ids={first.pk}")
+    header, *lines = body.split("\n")
+    columns = header.removeprefix("# columns = ").split()
+    assert columns == ["TOKEN", "START", "END", "claim", "quote", "speculation"]
+    assert lines[0] == f"-DOCSTART- {first.pk}"
+    rows = [line.split("\t") for line in lines if line and not line.startswith(("-DOCSTART-", "#"))]
+    for token, start, end, *_ in rows:
+        assert first.text[int(start) : int(end)] == token
+    # Read the BIO columns back into spans per label.
+    found = set()
+    for position, name in enumerate(columns[3:]):
+        current = None
+        for row in [*rows, ["", "0", "0", "O", "O", "O"]]:
+            tag = row[3 + position]
+            if tag.startswith("B-") or tag == "O":
+                if current:
+                    found.add((name, current[0], current[1]))
+                current = [int(row[1]), int(row[2])] if tag.startswith("B-") else None
+            else:
+                current[1] = int(row[2])
+    assert ("claim", 0, 40) in found and ("speculation", 15, 40) in found
+    assert ("claim", TEXT.index("year"), TEXT.index("year") + 4) in found  # partial token tagged
+    paragraph_break = lines.index("") if "" in lines else None
+    assert paragraph_break is not None and paragraph_break < len(lines) - 3
+
+
+def test_spacy_reports_misaligned(client_for, owner, project, dataset):
+    first, _ = dataset
+    _, body = export(client_for(owner), project, f"format=spacy&annotator=owner&ids={first.pk}")
+    if spacy is not None:  # pragma: no cover - spaCy is optional
+        pytest.skip("spaCy DocBin checked in test_spacy_docbin")
+    (record,) = [json.loads(line) for line in body.splitlines()]
+    assert [0, 40, "claim"] in record["spans"] and [15, 40, "speculation"] in record["spans"]
+    start = TEXT.index("ear.")
+    assert record["misaligned"] == [[start, start + 3, "claim"]]
+    starts, ends, _ = tokenize(record["text"])
+    for s, e, _label in record["spans"]:
+        assert s in starts and e in ends
+
+
+def test_spacy_jsonl_writer_counts_misaligned():
+    writer = SpacyJsonlWriter(labels=["claim"])
+    rows = [
+        {
+            "id": 1,
+            "title": "",
+            "text": "Tax rises.",
+            "meta": {},
+            "spans": [
+                {"start": 0, "end": 2, "label": "claim"},
+                {"start": 0, "end": 9, "label": "claim"},
+            ],
+        }
+    ]
+    out = b"".join(writer.chunks(rows)).decode()
+    assert json.loads(out)["misaligned"] == [[0, 2, "claim"]]
+    assert writer.stats["misaligned"] == 1
+
+
+def test_webanno_structure(client_for, owner, project, dataset):
+    first, _ = dataset
+    response, body = export(client_for(owner), project, "format=webanno&include_rejected=1")
+    assert response["Content-Type"].startswith("application/ld+json")
+    document = json.loads(body)
+    assert document["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert document["type"] == "AnnotationCollection"
+    items = document["first"]["items"]
+    assert document["first"]["type"] == "AnnotationPage" and items
+    texts = {first.pk: first.text}
+    for item in items:
+        assert item["type"] == "Annotation" and item["motivation"] == "tagging"
+        assert {b["purpose"] for b in item["body"]} >= {"tagging", "assessing"}
+        position, quote = item["target"]["selector"]
+        assert position["type"] == "TextPositionSelector"
+        assert quote["type"] == "TextQuoteSelector"
+        article_id = int(item["target"]["source"].rstrip("/").rsplit("/", 1)[1])
+        text = texts.get(article_id)
+        if text is not None:
+            assert text[position["start"] : position["end"]] == quote["exact"]
+            assert text[: position["start"]].endswith(quote["prefix"])
+            assert text[position["end"] :].startswith(quote["suffix"])
+    assert any(b["value"] == "rejected" for item in items for b in item["body"])
+
+
+def test_csv_one_span_a_row(client_for, owner, project, dataset):
+    response, body = export(client_for(owner), project, "format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    from articles.models import Span
+
+    assert len(rows) == Span.objects.filter(status="accepted").count()
+    quote = next(row for row in rows if row["label"] == "quote")
+    assert json.loads(quote["attrs"]) == {"speaker": "Ana Lima"}
+    assert quote["text"] == "We are ready"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "conll", "csv", "webanno"])
+def test_query_count_does_not_grow_with_articles(
+    fmt, client_for, owner, project, django_assert_max_num_queries
+):
+    client = client_for(owner)
+
+    def run(count):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        for n in range(project.articles.count(), count):
+            article = make_article(project, f"Article {n} says the tax may rise soon.")
+            make_suggestion(article, "claim", 0, 10)
+        with CaptureQueriesContext(connection) as captured:
+            export(client, project, f"format={fmt}&status=suggested")
+        return len(captured)
+
+    small = run(10)
+    with django_assert_max_num_queries(small):
+        export(client, project, f"format={fmt}&status=suggested")
+    assert run(100) == small

@@ -3,4 +3,7 @@
 Each submodule registers its tasks when imported here (Celery autodiscovers this package).
 """
 
-from articles.tasks import snapshots  # noqa: F401
+from articles.tasks import (
+    pretag,  # noqa: F401
+    snapshots,  # noqa: F401
+)

@@ -136,7 +136,7 @@ def article_queue(
 def next_article(*, user: User, article: Article) -> Article | None:
     """The next article to do in the user's queue after ``article`` (never a done one)."""
     queue = article_queue(user=user, project=article.project).exclude(pk=article.pk)
-    return queue.exclude(my_review=Review.State.DONE).only("id").first()
+    return queue.filter(queue_rank__lt=2).only("id").first()
 
 
 def editor_article(*, user: User, article_id: int) -> Article:

@@ -1,0 +1,160 @@
+"""Editor pages: project list, article queue (filters, order, counts) and the editor page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Review, Span
+from articles.services import review_set_state, span_decide
+from tests.factories import make_article, make_project, make_suggestion
+
+
+def editor_data(response) -> dict:
+    html = response.content.decode()
+    start = html.index('<script id="editor-data" type="application/json">')
+    body = html[start:].split(">", 1)[1].split("</script>", 1)[0]
+    return json.loads(body)
+
+
+def test_editor_page_inlines_text_labels_and_my_view(client, teammate, article):
+    claim = make_suggestion(article, "claim", 0, 41)
+    decided = make_suggestion(article, "speculation", 42, 65)
+    span_decide(span=decided, actor=teammate, decision="accept")
+    client.force_login(teammate)
+    response = client.get(reverse("articles:article_detail", args=[article.pk]))
+    assert response.status_code == 200
+    assert b"data-article-text" in response.content
+    data = editor_data(response)
+    assert data["article"]["text"] == article.text
+    assert [label["name"] for label in data["labels"]] == ["claim", "quote", "speculation"]
+    assert [label["hotkey"] for label in data["labels"]] == ["1", "2", "3"]
+    by_id = {span["id"]: span for span in data["spans"]}
+    # The decided suggestion is replaced by the teammate's decision row.
+    assert claim.pk in by_id and decided.pk not in by_id
+    row = next(span for span in data["spans"] if span["derived_from"] == decided.pk)
+    assert row["status"] == "accepted" and row["annotator"] == "teammate"
+    assert row["kind"] == "accepted" and row["text"] == article.text[42:65]
+    assert data["can_edit"] is True and data["csrf"]
+
+
+def test_outsider_gets_404_everywhere(client, outsider, project, article):
+    client.force_login(outsider)
+    for url in (
+        reverse("articles:article_list", args=[project.pk]),
+        reverse("articles:article_detail", args=[article.pk]),
+        reverse("articles:article_next", args=[article.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert project.name.encode() not in client.get("/").content
+
+
+def test_viewer_sees_read_only_editor(client, viewer, article):
+    client.force_login(viewer)
+    response = client.get(reverse("articles:article_detail", args=[article.pk]))
+    assert response.status_code == 200
+    assert editor_data(response)["can_edit"] is False
+
+
+def test_guidelines_panel_renders_markdown_escaped(client, owner, project, article):
+    project.guidelines = "## Our rules\n\n- Mark **claims** <script>x</script>\n"
+    project.save()
+    client.force_login(owner)
+    html = client.get(reverse("articles:article_detail", args=[article.pk])).content.decode()
+    assert "<h2>Our rules</h2>" in html
+    assert "<strong>claims</strong> &lt;script&gt;" in html
+    page = client.get(reverse("articles:guidelines")).content.decode()
+    assert "<h2>Offsets</h2>" in page and "<code>" in page
+
+
+@pytest.mark.parametrize("count", [5, 500])
+def test_editor_page_queries_are_constant(
+    client, teammate, article, django_assert_max_num_queries, count
+):
+    """The editor costs the same number of queries with 5 or 500 spans."""
+    long = make_article(article.project, "Word number one. " * 600, title="Long")
+    Span.objects.bulk_create(
+        [
+            Span(
+                article=long,
+                label=long.project.labels.get(name=("claim", "quote")[i % 2]),
+                start=i * 17,
+                end=i * 17 + 15,
+                text=long.text[i * 17 : i * 17 + 15],
+                origin="machine",
+                status="suggested",
+                confidence=0.5,
+            )
+            for i in range(count)
+        ]
+    )
+    client.force_login(teammate)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("articles:article_detail", args=[long.pk]))
+    assert len(editor_data(response)["spans"]) == count
+
+
+def test_queue_orders_in_progress_then_new_then_done(client, teammate, project):
+    first = make_article(project, "First article text.", title="First")
+    second = make_article(project, "Second article text.", title="Second")
+    third = make_article(project, "Third article text.", title="Third")
+    review_set_state(article=first, actor=teammate, state="done")
+    review_set_state(article=third, actor=teammate, state="in_progress")
+    client.force_login(teammate)
+    response = client.get(reverse("articles:article_list", args=[project.pk]))
+    assert [a.pk for a in response.context["page"]] == [third.pk, second.pk, first.pk]
+    assert b"next" in response.content
+
+
+def test_queue_filters_and_counts_pending_suggestions(client, teammate, owner, project):
+    article = make_article(project, "The bridge opened in 2019. It may close.", title="Bridge")
+    other = make_article(project, "Nothing to see here at all.", title="Quiet")
+    one = make_suggestion(article, "claim", 0, 26)
+    make_suggestion(article, "speculation", 27, 40)
+    span_decide(span=one, actor=teammate, decision="accept")
+    # The owner's decisions do not change the teammate's pending count.
+    span_decide(span=one, actor=owner, decision="reject")
+    Review.objects.create(article=other, annotator=teammate, state="done")
+    client.force_login(teammate)
+    url = reverse("articles:article_list", args=[project.pk])
+    rows = {a.pk: a for a in client.get(url).context["page"]}
+    assert rows[article.pk].pending_count == 1
+    assert rows[article.pk].mine_count == 1
+    assert rows[other.pk].pending_count == 0
+    assert [a.pk for a in client.get(url, {"review": "new"}).context["page"]] == [article.pk]
+    assert [a.pk for a in client.get(url, {"review": "done"}).context["page"]] == [other.pk]
+    assert [a.pk for a in client.get(url, {"q": "quiet"}).context["page"]] == [other.pk]
+    assert list(client.get(url, {"pretag": "done"}).context["page"]) == []
+
+
+def test_queue_queries_are_constant(client, teammate, project, django_assert_max_num_queries):
+    for i in range(30):
+        article = make_article(project, f"Article {i}. The council met on Monday.")
+        make_suggestion(article, "claim", 0, len(f"Article {i}."))
+    client.force_login(teammate)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("articles:article_list", args=[project.pk]))
+    assert len(response.context["page"]) == 30
+
+
+def test_next_goes_to_next_undone_article_then_back_to_queue(client, teammate, project):
+    first = make_article(project, "First article text.", title="First")
+    second = make_article(project, "Second article text.", title="Second")
+    client.force_login(teammate)
+    response = client.get(reverse("articles:article_next", args=[first.pk]))
+    assert response["Location"] == reverse("articles:article_detail", args=[second.pk])
+    review_set_state(article=second, actor=teammate, state="done")
+    response = client.get(reverse("articles:article_next", args=[first.pk]))
+    assert response["Location"] == reverse("articles:article_list", args=[project.pk])
+
+
+def test_project_list_counts(client, teammate, project, article):
+    review_set_state(article=article, actor=teammate, state="done")
+    make_project(None, name="Someone else's")
+    client.force_login(teammate)
+    response = client.get("/")
+    projects = list(response.context["projects"])
+    assert [p.name for p in projects] == [project.name]
+    assert projects[0].article_count == 1 and projects[0].done_count == 1

@@ -19,6 +19,7 @@ Nothing here is fitted to particular articles: the word lists are general Englis
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,22 +85,23 @@ _NAME_RUN = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*$")
 # Hedge cues. Modal cues are ignored inside reported content ("X announced that it would"),
 # where the claim is about the report, and in idioms that carry no doubt.
 _CUES = re.compile(
-    r"\b(?P<frame>(?:I|we)\s+(?:do not|don['’]t|cannot|can['’]t)\s+rule out|"
+    r"\b(?P<frame>(?i:(?:I|we)\s+(?:do not|don['’]t|cannot|can['’]t)\s+rule out|"
     r"(?:I|we)\s+(?:suspect|guess|imagine|assume|presume|speculate|doubt)|"
     r"it\s+(?:is|was|seems|remains)\s+(?:possible|conceivable|plausible|unclear|uncertain|"
     r"likely|unlikely|doubtful)|it\s+seems\s+to\s+me|it\s+appears|"
     r"(?:I|we)\s+(?:think|believe|expect|fear|hope)|"
-    r"(?:may|might|could)\s+well|would\s+likely)\b"
+    r"(?:may|might|could)\s+well|would\s+likely))\b"
     r"|\b(?P<modal>may|might|could|would)\b"
     r"(?!\s+(?:not\s+)?(?:ask|say|argue|wonder|like|love|rather|prefer)\b)"
-    r"|\b(?P<verb>(?:seems?|seemed|appears?|appeared)(?=\s+(?:to|that|as|like)\b)"
-    r"|suggests?|suggested|indicates?)\b"
-    r"|\b(?P<adverb>perhaps|probably|possibly|likely|presumably|maybe|arguably|"
-    r"conceivably|apparently|allegedly|supposedly|potentially|unlikely)\b"
-    r"|\b(?P<whether>whether)\b",
+    r"|\b(?P<verb>(?i:(?:seems?|seemed|appears?|appeared)(?=\s+(?:to|that|as|like)\b)"
+    r"|suggests?|suggested|indicates?))\b"
+    r"|\b(?P<adverb>(?i:perhaps|probably|possibly|likely|presumably|maybe|arguably|"
+    r"conceivably|apparently|allegedly|supposedly|potentially|unlikely))\b"
+    r"|\b(?P<whether>(?i:whether))\b",
 )
 _HEDGE_SUBJECT = re.compile(
     r"\b(?:research|study|studies|data|evidence|results|findings|analysis|this|that|it|"
+    r"figures|numbers|statistics|signs|indicators|estimates|observations|"
     r"survey|poll|polls|model|models|experience|history|pattern|trend)\s*$",
     re.IGNORECASE,
 )
@@ -580,7 +582,11 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in QUOTE_CHARS):
+    while start < end and (
+        text[start].isspace()
+        or text[start] in QUOTE_CHARS
+        or unicodedata.category(text[start]) == "So"  # emoji and pictographs lead no sentence
+    ):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in QUOTE_CHARS):
         end -= 1

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from articles.errors import Duplicate
 from articles.models import Project
-from articles.services import article_create, membership_set, project_create
+from articles.services import article_create, membership_set, pretag_enqueue, project_create
 
 SAMPLE = Path(__file__).resolve().parents[2] / "demo" / "sample_article.md"
 DEMO_PROJECT = "Demo: opinion columns"
@@ -46,17 +46,8 @@ class Command(BaseCommand):
             article = article_create(
                 project=project, title=title, text=body, author="Demo columnist"
             )
-            transaction.on_commit(lambda: enqueue_pretag([article.pk]))
+            pretag_enqueue([article.pk])  # queued when this transaction commits
         except Duplicate:
             pass
         credentials = f"username '{username}', password '{password}'" if created else username
         self.stdout.write(self.style.SUCCESS(f"Demo editor: {credentials}"))
-
-
-def enqueue_pretag(article_ids: list[int]) -> None:
-    """Queue pre-tagging when the tagging tasks exist (they arrive with the pre-tagger)."""
-    try:
-        from articles.tasks import pretag_articles_enqueue
-    except ImportError:
-        return
-    pretag_articles_enqueue(article_ids)

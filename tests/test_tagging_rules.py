@@ -1,0 +1,156 @@
+"""The offline rules tagger on texts written here: quotes, speakers, hedges, claims, offsets."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from articles.tagging import get_tagger
+from articles.tagging.rules import RulesTagger
+
+tagger = RulesTagger()
+
+
+def spans(text: str, label: str) -> list[tuple[str, dict]]:
+    return [(text[s.start : s.end], s.attrs) for s in tagger.tag(text) if s.label == label]
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [('"', '"'), ("“", "”"), ("«", "»")],
+    ids=["straight", "curly", "guillemets"],
+)
+def test_direct_quote_without_marks_and_joining_comma(opening, closing):
+    text = f"{opening}We will rebuild the bridge by spring,{closing} said Maria Costa on Monday."
+    at = text.index("Maria")
+    assert spans(text, "quote") == [
+        (
+            "We will rebuild the bridge by spring",
+            {"speaker": "Maria Costa", "direct": True, "speaker_start": at, "speaker_end": at + 11},
+        )
+    ]
+
+
+def test_speaker_before_colon_and_multi_sentence_quote():
+    text = 'The minister told the committee: "Prices will fall. We have a plan for it."'
+    [(content, attrs)] = spans(text, "quote")
+    assert content == "Prices will fall. We have a plan for it."
+    assert attrs["speaker"] == "The minister"
+    assert attrs["direct"] is True
+
+
+def test_quote_running_over_paragraphs():
+    text = (
+        '"The first paragraph of the statement goes on without a closing mark.\n'
+        '"The second paragraph closes the statement," the mayor said.'
+    )
+    [(content, attrs)] = spans(text, "quote")
+    assert content.startswith("The first paragraph")
+    assert content.endswith("closes the statement")
+    assert attrs["speaker"] == "the mayor"
+
+
+def test_scare_quotes_and_titles_are_not_quotes():
+    text = 'The so-called "reform" changed little. She reviewed "The Long Winter Road" last year.'
+    assert spans(text, "quote") == []
+
+
+def test_indirect_quote_after_reporting_verb_without_that():
+    text = "The company announced that it would close two factories next year."
+    [(content, attrs)] = spans(text, "quote")
+    assert content == "it would close two factories next year"
+    assert attrs == {
+        "speaker": "The company",
+        "direct": False,
+        "speaker_start": 0,
+        "speaker_end": 11,
+    }
+    # A modal inside someone's reported statement does not make the author speculate.
+    assert spans(text, "speculation") == []
+    assert [c for c, _ in spans(text, "claim")] == [text]
+
+
+def test_according_to_and_characterized_as():
+    text = (
+        "According to the police, three people were injured in the crash. "
+        "The senator characterized the bill as a gift to large landlords."
+    )
+    quotes = spans(text, "quote")
+    assert ("three people were injured in the crash", "the police") in [
+        (c, a["speaker"]) for c, a in quotes
+    ]
+    assert ("a gift to large landlords", "The senator") in [(c, a["speaker"]) for c, a in quotes]
+
+
+def test_first_person_is_not_reported_speech():
+    assert spans("We estimate that the river rose by two metres overnight.", "quote") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("The talks may collapse before the summer.", "may"),
+        ("Perhaps the council will change its mind.", "Perhaps"),
+        ("I do not rule out that the vote is delayed again.", "I do not rule out"),
+        ("It seems to me that the plan is already failing.", "It seems to me"),
+        ("The figures suggest the economy is slowing down.", "suggest"),
+        ("Inflation is probably higher than reported.", "probably"),
+    ],
+)
+def test_hedges_are_speculation_with_cue(sentence, cue):
+    assert spans(sentence, "speculation") == [(sentence, {"cue": cue})]
+    assert spans(sentence, "claim") == []
+
+
+def test_sentence_split_where_claim_joins_speculation():
+    text = "The bridge opened in 2019, but it might close again next winter."
+    assert spans(text, "claim") == [("The bridge opened in 2019,", {})]
+    assert spans(text, "speculation") == [
+        ("but it might close again next winter.", {"cue": "might"})
+    ]
+
+
+def test_open_question_about_the_future_is_speculation():
+    text = "The real test is whether the ceasefire will hold through the spring."
+    assert spans(text, "speculation") == [(text, {"cue": "whether"})]
+
+
+def test_questions_headings_bylines_and_disclaimers_are_not_claims():
+    text = (
+        "Storm season\n"
+        "By Jane Porter\n"
+        "The storm flooded forty homes on Friday.\n"
+        "Why did nobody warn the residents?\n"
+        "Read the full report before you judge.\n"
+        "The editorial team does not always share the opinions expressed by authors.\n"
+        "Jane Porter is a journalist covering climate policy."
+    )
+    assert [c for c, _ in spans(text, "claim")] == ["The storm flooded forty homes on Friday."]
+
+
+def test_offsets_are_code_points_after_emoji():
+    text = '🌍🔥 Residents said that the water was unsafe. "We are scared," said Ana Lima.'
+    claims = [s for s in tagger.tag(text) if s.label == "claim"]
+    quote = next(s for s in tagger.tag(text) if s.label == "quote" and s.attrs["direct"])
+    assert text[quote.start : quote.end] == "We are scared"
+    assert text[quote.attrs["speaker_start"] : quote.attrs["speaker_end"]] == "Ana Lima"
+    assert text[claims[0].start : claims[0].end] == "Residents said that the water was unsafe."
+
+
+def test_same_label_never_overlaps_and_output_is_deterministic():
+    text = (
+        'Officials said that "the dam is safe, and it will hold," according to the report. '
+        "It may rain. It may rain again, and it could flood."
+    )
+    first, second = tagger.tag(text), tagger.tag(text)
+    assert first == second
+    for label in ("claim", "quote", "speculation"):
+        items = sorted((s.start, s.end) for s in first if s.label == label)
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(items))
+    for s in first:
+        assert text[s.start : s.end] == text[s.start : s.end].strip()
+
+
+def test_registry_returns_rules_by_name():
+    assert get_tagger("rules").version == RulesTagger.version

@@ -134,6 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # A file, not memory: a Celery worker thread in the tests must see the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -227,6 +229,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES
 
 # The tagger a new project uses unless it names another.
 DEFAULT_TAGGER = env_str("DEFAULT_TAGGER", "rules")
+# Pre-tagging: ids per Celery task, and the optional "http" tagger's backend.
+PRETAG_BATCH_SIZE = env_int("PRETAG_BATCH_SIZE", 50, minimum=1)
+PRETAG_HTTP_URL = os.environ.get("PRETAG_HTTP_URL", "")
+PRETAG_HTTP_TIMEOUT = env_int("PRETAG_HTTP_TIMEOUT", 10, minimum=1)
+PRETAG_HTTP_RETRIES = env_int("PRETAG_HTTP_RETRIES", 2)
+IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 20, minimum=1)
 
 LOGGING = {
     "version": 1,

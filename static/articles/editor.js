@@ -588,9 +588,10 @@ function moveBoundary(obj, which, direction, byWord) {
 }
 
 function undo() {
-  const step = undoStack.pop();
-  if (!step) return toast("Nothing to undo.");
+  // Popped once every earlier action has been answered, so it undoes the latest one.
   enqueue(async () => {
+    const step = undoStack.pop();
+    if (!step) return toast("Nothing to undo.");
     const obj = spans.get(step.key);
     let res;
     if (step.type === "restore-suggestion" || step.type === "create") {
@@ -741,7 +742,7 @@ function commitDetail(field) {
   const set = (k, v) => (v === "" || v === false ? delete attrs[k] : (attrs[k] = v));
   if (o.label === "quote") {
     set("speaker", form.speaker.value.trim());
-    set("direct", form.direct.checked);
+    attrs.direct = form.direct.checked;
   } else if (o.label === "speculation") {
     set("cue", form.cue.value.trim());
   } else {

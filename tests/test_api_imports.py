@@ -1,0 +1,130 @@
+"""Import and pre-tag API: one article, files, URL, progress, re-runs, roles, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.utils import override_settings
+from rest_framework.test import APIClient
+
+from articles.models import Article, ImportJob
+
+BODY = "The mayor said that the tunnel will open in June. It could be delayed."
+
+
+@pytest.fixture
+def client_for():
+    def build(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return build
+
+
+def test_post_one_article_returns_job(
+    client_for, teammate, project, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client_for(teammate).post(
+            f"/api/projects/{project.pk}/articles/",
+            {"title": "Tunnel", "text": BODY, "meta": {"section": "city"}},
+            format="json",
+        )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["created_count"] == 1 and body["pretag"]["pending"] == 1
+    article = Article.objects.get(pk=body["article_ids"][0])
+    assert (article.title, article.meta["section"]) == ("Tunnel", "city")
+    assert len(callbacks) == 1
+
+
+def test_duplicate_article_is_409(client_for, owner, article):
+    response = client_for(owner).post(
+        f"/api/projects/{article.project_id}/articles/", {"text": article.text}, format="json"
+    )
+    assert response.status_code == 409
+    assert f"already article {article.pk}" in response.json()["text"][0]
+
+
+def test_missing_text_is_field_error(client_for, owner, project):
+    response = client_for(owner).post(f"/api/projects/{project.pk}/articles/", {}, format="json")
+    assert response.status_code == 400
+    assert "text" in response.json()
+
+
+def test_viewer_gets_403_outsider_404(client_for, viewer, outsider, project):
+    url = f"/api/projects/{project.pk}/articles/"
+    assert client_for(viewer).post(url, {"text": BODY}, format="json").status_code == 403
+    assert client_for(outsider).post(url, {"text": BODY}, format="json").status_code == 404
+    assert client_for(viewer).post(f"/api/projects/{project.pk}/pretag/").status_code == 403
+
+
+def test_upload_jsonl_and_read_progress(client_for, owner, project):
+    lines = [{"title": f"T{i}", "text": f"{BODY} Number {i}."} for i in range(3)]
+    lines.append(lines[0])
+    upload = SimpleUploadedFile(
+        "batch.jsonl", "\n".join(json.dumps(x) for x in lines).encode(), "application/jsonl"
+    )
+    client = client_for(owner)
+    response = client.post(f"/api/projects/{project.pk}/imports/", {"file": upload})
+    assert response.status_code == 201, response.json()
+    job = response.json()
+    assert (job["total"], job["created_count"], job["duplicate_count"]) == (4, 3, 1)
+    assert job["duplicates"][0]["where"] == "batch.jsonl line 4"
+    progress = client.get(f"/api/imports/{job['id']}/").json()
+    assert progress["pretag"] == {"pending": 3, "running": 0, "done": 0, "failed": 0}
+
+
+def test_bad_line_is_400_with_line_and_nothing_written(client_for, owner, project):
+    data = b'{"text": "A fine first article."}\n{"text": ""}\n'
+    response = client_for(owner).post(
+        f"/api/projects/{project.pk}/imports/", {"file": SimpleUploadedFile("b.jsonl", data)}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"text": ["b.jsonl line 2: field 'text' is empty."]}
+    assert not Article.objects.filter(project=project).exists()
+    assert ImportJob.objects.get(project=project).state == "failed"
+
+
+def test_too_large_upload_is_413(client_for, owner, project):
+    with override_settings(IMPORT_MAX_UPLOAD_BYTES=10):
+        response = client_for(owner).post(
+            f"/api/projects/{project.pk}/imports/",
+            {"file": SimpleUploadedFile("b.txt", b"Title\n" + b"x" * 50)},
+        )
+    assert response.status_code == 413
+    assert "IMPORT_MAX_UPLOAD_BYTES" in response.json()["file"][0]
+
+
+def test_file_or_url_required(client_for, owner, project):
+    response = client_for(owner).post(f"/api/projects/{project.pk}/imports/", {}, format="json")
+    assert response.status_code == 400 and "file" in response.json()
+
+
+def test_pretag_rerun_endpoints(client_for, owner, article, django_capture_on_commit_callbacks):
+    client = client_for(owner)
+    with django_capture_on_commit_callbacks() as callbacks:
+        one = client.post(f"/api/articles/{article.pk}/pretag/", {"tagger": "rules"}, format="json")
+        every = client.post(f"/api/projects/{article.project_id}/pretag/", {}, format="json")
+    assert one.status_code == 202 and one.json() == {"queued": 1, "tagger": "rules"}
+    assert every.status_code == 202 and every.json()["queued"] == 1
+    assert len(callbacks) == 2
+    bad = client.post(f"/api/articles/{article.pk}/pretag/", {"tagger": "nope"}, format="json")
+    assert bad.status_code == 400 and "Unknown tagger" in bad.json()["tagger"][0]
+
+
+def test_import_job_of_other_project_is_404(client_for, outsider, owner, project):
+    response = client_for(owner).post(
+        f"/api/projects/{project.pk}/articles/", {"text": BODY}, format="json"
+    )
+    job_id = response.json()["id"]
+    assert client_for(outsider).get(f"/api/imports/{job_id}/").status_code == 404
+
+
+def test_schema_documents_import_endpoints(client_for, owner):
+    schema = client_for(owner).get("/api/schema/?format=json").json()
+    assert "/api/projects/{project_id}/imports/" in schema["paths"]
+    assert "/api/imports/{import_id}/" in schema["paths"]

@@ -161,27 +161,45 @@ def test_conll_reads_back_with_overlapping_labels(client_for, owner, project, da
     _, body = export(client_for(owner), project, f"format=conll&annotator=owner&ids={first.pk}")
     header, *lines = body.split("\n")
     columns = header.removeprefix("# columns = ").split()
-    assert columns == ["TOKEN", "START", "END", "claim", "quote", "speculation"]
-    assert lines[0] == f"-DOCSTART- {first.pk}"
-    rows = [line.split("\t") for line in lines if line and not line.startswith(("-DOCSTART-", "#"))]
-    for token, start, end, *_ in rows:
-        assert first.text[int(start) : int(end)] == token
-    # Read the BIO columns back into spans per label.
+    assert columns == ["TOKEN", "claim", "quote", "speculation"]
+    assert lines[:2] == [f"-DOCSTART- {first.pk}", f"# doc_id = {first.pk}"]
+    rows = [line.split("\t") for line in lines[2:] if line]
+    # One blank line per line of text: the paragraph break survives.
+    assert lines[2:].count("") == first.text.count("\n") + 2
+    starts, ends, _ = tokenize(first.text)
+    assert [row[0] for row in rows] == [first.text[s:e] for s, e in zip(starts, ends, strict=True)]
     found = set()
-    for position, name in enumerate(columns[3:]):
+    for position, name in enumerate(columns[1:], start=1):
         current = None
-        for row in [*rows, ["", "0", "0", "O", "O", "O"]]:
-            tag = row[3 + position]
+        for index, row in enumerate([*rows, ["", "O", "O", "O"]]):
+            tag = row[position]
             if tag.startswith("B-") or tag == "O":
                 if current:
                     found.add((name, current[0], current[1]))
-                current = [int(row[1]), int(row[2])] if tag.startswith("B-") else None
+                current = [starts[index], ends[index]] if tag.startswith("B-") else None
             else:
-                current[1] = int(row[2])
-    assert ("claim", 0, 40) in found and ("speculation", 15, 40) in found
-    assert ("claim", TEXT.index("year"), TEXT.index("year") + 4) in found  # partial token tagged
-    paragraph_break = lines.index("") if "" in lines else None
-    assert paragraph_break is not None and paragraph_break < len(lines) - 3
+                assert tag == f"I-{name}" and current is not None
+                current[1] = ends[index]
+    year = TEXT.index("year")
+    assert found == {
+        ("claim", 0, 40),
+        ("speculation", 15, 40),
+        ("claim", year, year + 4),  # "ear" widened to its token
+    }
+
+
+def test_conll_counts_same_label_overlaps():
+    from articles.exports.conll import ConllWriter
+
+    writer = ConllWriter(labels=["claim"])
+    spans = [
+        {"start": 0, "end": 9, "label": "claim"},
+        {"start": 4, "end": 15, "label": "claim"},
+    ]
+    rows = [{"id": 1, "title": "", "text": "Tax rises hurt.\nYes", "meta": {}, "spans": spans}]
+    body = b"".join(writer.chunks(rows)).decode()
+    assert "Tax\tB-claim\nrises\tI-claim\nhurt\tB-claim\n.\tI-claim\n\nYes\tO\n" in body
+    assert writer.stats["overlaps"] == 1
 
 
 def test_spacy_reports_misaligned(client_for, owner, project, dataset):

@@ -100,5 +100,5 @@ def test_real_worker_builds_snapshot_and_download_matches(project, viewer, teamm
     assert download.status_code == 200
     data = b"".join(download.streaming_content)
     assert hashlib.sha256(data).hexdigest() == body["sha256"] == download["X-Checksum-SHA256"]
-    assert data.startswith(b"# columns = TOKEN START END")
+    assert data.startswith(b"# columns = TOKEN claim quote speculation\n-DOCSTART- ")
     assert f'filename="project-{project.pk}-v1.conll"' in download["Content-Disposition"]

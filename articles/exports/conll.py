@@ -1,27 +1,44 @@
 """CoNLL: one token a line with BIO tags, one tag column per label so overlaps survive.
 
-Layout::
+Layout (tab-separated)::
 
-    # columns = TOKEN START END claim quote speculation
+    # columns = TOKEN claim quote speculation
     -DOCSTART- 12
     # doc_id = 12
-    Officials	0	9	B-claim	O	O
+    Officials	B-claim	O	O
+    said	I-claim	O	O
     ...
-    (blank line between lines of the article text, i.e. paragraphs)
+    (a blank line ends each line of the article text, i.e. each paragraph)
 
-Columns are tab-separated; START/END are code-point offsets into the article text. Tokens come
-from the documented tokenizer in ``articles.exports.base``. A span tags every token it overlaps
-(B on the first); when two exported spans of one label overlap (different annotators), the
-earlier span keeps the token and the later one is counted in ``stats["overlaps"]``.
+Tokens come from the documented tokenizer in ``articles.exports.base``, so re-tokenizing the
+article text gives back each token's code-point offsets. A span tags every token it overlaps
+(B on the first). When two exported spans of one label overlap (different annotators), the
+earlier span keeps the token and the clash is counted in ``stats["overlaps"]``.
+
+Speed: stretches of text without spans are written by joining the tokenizer's matches in C;
+only tokens under spans go through per-token Python.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
+from typing import Any
 
-from articles.exports.base import Writer, tokenize
+from articles.exports.base import LINE, TOKEN, Writer
 from articles.selectors.exports import ArticleRow
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _token_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole tokens (a span may cut a word)."""
+    while 0 < start < len(text) and _is_word(text[start - 1]) and _is_word(text[start]):
+        start -= 1
+    while 0 < end < len(text) and _is_word(text[end - 1]) and _is_word(text[end]):
+        end += 1
+    return start, end
 
 
 class ConllWriter(Writer):
@@ -32,33 +49,92 @@ class ConllWriter(Writer):
 
     def pieces(self, rows: Iterable[ArticleRow]) -> Iterator[str]:
         self.stats["overlaps"] = 0
-        column = {name: position for position, name in enumerate(self.labels)}
-        empty = "\t".join("O" for _ in self.labels)
-        yield "# columns = TOKEN START END " + " ".join(self.labels) + "\n"
+        self._column = {name: position for position, name in enumerate(self.labels)}
+        self._plain = "\t" + "\t".join("O" for _ in self.labels) + "\n"
+        yield "# columns = TOKEN " + " ".join(self.labels) + "\n"
         for row in rows:
-            text = row["text"]
-            starts, ends, breaks = tokenize(text)
-            tagged: dict[int, list[str]] = {}
-            for span in row["spans"]:
-                position = column.get(span["label"])
-                if position is None:
-                    continue
-                first = bisect_right(ends, span["start"])
-                last = bisect_left(starts, span["end"])
-                for index in range(first, last):
-                    tags = tagged.setdefault(index, ["O"] * len(self.labels))
-                    if tags[position] != "O":
-                        self.stats["overlaps"] += 1
-                        break
-                    prefix = "B-" if index == first else "I-"
-                    tags[position] = prefix + span["label"]
-            out = [f"-DOCSTART- {row['id']}\n# doc_id = {row['id']}\n"]
-            break_at = set(breaks[1:])
-            for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
-                if index in break_at:
-                    out.append("\n")
-                tags = tagged.get(index)
-                columns = empty if tags is None else "\t".join(tags)
-                out.append(f"{text[start:end]}\t{start}\t{end}\t{columns}\n")
+            yield self._document(row)
+
+    def _document(self, row: ArticleRow) -> str:
+        text = row["text"]
+        spans = [s for s in row["spans"] if s["label"] in self._column]
+        regions = self._regions(text, spans)
+        started: set[int] = set()
+        out = [f"-DOCSTART- {row['id']}\n# doc_id = {row['id']}\n"]
+        first_region = 0
+        for line in LINE.finditer(text):
+            line_start, line_end = line.span()
+            while first_region < len(regions) and regions[first_region][1] <= line_start:
+                first_region += 1
+            position = line_start
+            index = first_region
+            while index < len(regions) and regions[index][0] < line_end:
+                region_start = max(regions[index][0], line_start)
+                region_end = min(regions[index][1], line_end)
+                if region_start > position:
+                    out.append(self._plain_tokens(text, position, region_start))
+                out.append(
+                    self._tagged_tokens(text, region_start, region_end, regions[index][2], started)
+                )
+                position = region_end
+                index += 1
+            if position < line_end:
+                out.append(self._plain_tokens(text, position, line_end))
             out.append("\n")
-            yield "".join(out)
+        return "".join(out)
+
+    def _regions(self, text: str, spans: list[dict[str, Any]]) -> list[list[Any]]:
+        """Merged token-aligned stretches covered by spans: [start, end, [spans]]."""
+        regions: list[list[Any]] = []
+        for span in sorted(spans, key=lambda s: (s["start"], -s["end"])):
+            start, end = _token_bounds(text, span["start"], span["end"])
+            if regions and start < regions[-1][1]:
+                regions[-1][1] = max(regions[-1][1], end)
+                regions[-1][2].append(span)
+            else:
+                regions.append([start, end, [span]])
+        return regions
+
+    def _plain_tokens(self, text: str, start: int, end: int) -> str:
+        tokens = TOKEN.findall(text, start, end)
+        return self._plain.join(tokens) + self._plain if tokens else ""
+
+    def _tagged_tokens(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        spans: list[dict[str, Any]],
+        started: set[int],
+    ) -> str:
+        if len(spans) == 1:
+            # The common case: the region is exactly one span's tokens, all tagged alike.
+            span = spans[0]
+            tokens = TOKEN.findall(text, start, end)
+            if not tokens:
+                return ""
+            column = self._column[span["label"]]
+            before = "\tO" * column
+            after = "\tO" * (len(self.labels) - column - 1) + "\n"
+            inside = before + "\tI-" + span["label"] + after
+            key = id(span)
+            if key in started:
+                return inside.join(tokens) + inside
+            started.add(key)
+            head = tokens[0] + before + "\tB-" + span["label"] + after
+            return head + inside.join(tokens[1:]) + inside if len(tokens) > 1 else head
+        out = []
+        for match in TOKEN.finditer(text, start, end):
+            token_start, token_end = match.span()
+            tags = ["O"] * len(self.labels)
+            for span in spans:
+                if span["start"] < token_end and span["end"] > token_start:
+                    column = self._column[span["label"]]
+                    if tags[column] != "O":
+                        self.stats["overlaps"] += 1
+                        continue
+                    key = id(span)
+                    tags[column] = ("I-" if key in started else "B-") + span["label"]
+                    started.add(key)
+            out.append(match[0] + "\t" + "\t".join(tags) + "\n")
+        return "".join(out)

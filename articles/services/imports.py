@@ -24,6 +24,7 @@ from articles.errors import DomainError, NotAllowed
 from articles.importing import Record, fetch_article, read_upload
 from articles.models import Article, ImportJob, Label, Project, Role, Span
 from articles.services.pretag import pretag_enqueue
+from articles.services.span_rows import SpanRow, span_rows_insert
 from articles.text import content_hash, normalize_text, trim_span
 
 SpansAs = Literal["machine", "human", "ignore"]
@@ -317,7 +318,7 @@ def _import_into(
     span_rows = [
         _span_row(item.article, span, spans_as, user) for item in fresh for span in item.spans
     ]
-    Span.objects.bulk_create(span_rows, batch_size=2000)
+    span_rows_insert(span_rows)
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportJob.State.DONE,
         total=total,
@@ -337,11 +338,11 @@ def _import_into(
 
 def _span_row(
     article: Article, span: dict[str, Any], spans_as: SpansAs, user: AbstractBaseUser | None
-) -> Span:
+) -> SpanRow:
     human = spans_as == "human"
-    return Span(
-        article=article,
-        label=span["label"],
+    return SpanRow(
+        article_id=article.pk,
+        label_id=span["label"].pk,
         start=span["start"],
         end=span["end"],
         text=article.text[span["start"] : span["end"]],
@@ -350,7 +351,7 @@ def _span_row(
         status=Span.Status.ACCEPTED if human else Span.Status.SUGGESTED,
         confidence=span["confidence"],
         tagger_version="" if human else span["tagger_version"],
-        annotator=user if human else None,
+        annotator_id=user.pk if human and user is not None else None,
         note=span["note"] if human else "",
     )
 

@@ -16,9 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.errors import DomainError
-from articles.models import Article, Label, Project, Span
+from articles.models import Article, Label, Project, Span, SpanEvent
+from articles.services.span_rows import SpanRow, span_rows_insert
 from articles.tagging import Suggestion, get_tagger
 from articles.tagging.base import TaggerError, tagger_id
+from articles.text import trim_span
 
 Key = tuple[int, int, int]  # label id, start, end
 
@@ -40,59 +42,65 @@ def pretag_tagger_name(project: Project, tagger: str | None = None) -> str:
     return name
 
 
-def _blocked_keys(article: Article) -> set[Key]:
-    """Keys that must not be suggested again: decided suggestions and rejected decisions."""
-    decided = Span.objects.filter(
-        article=article, annotator__isnull=True, decisions__isnull=False
-    ).values_list("label_id", "start", "end")
+def _blocked_keys(article_ids: Sequence[int]) -> dict[int, set[Key]]:
+    """Per article, keys that must not be suggested again: decided suggestions and the
+    suggestions of rejected decisions."""
+    blocked: dict[int, set[Key]] = {}
+    decided = (
+        Span.objects.filter(
+            article_id__in=article_ids, annotator__isnull=True, decisions__isnull=False
+        )
+        .values_list("article_id", "label_id", "start", "end")
+        .distinct()
+    )
     rejected = Span.objects.filter(
-        article=article, status=Span.Status.REJECTED, derived_from__isnull=False
-    ).values_list("derived_from__label_id", "derived_from__start", "derived_from__end")
-    return set(decided) | set(rejected)
+        article_id__in=article_ids, status=Span.Status.REJECTED, derived_from__isnull=False
+    ).values_list(
+        "article_id", "derived_from__label_id", "derived_from__start", "derived_from__end"
+    )
+    for article_id, label_id, start, end in [*decided, *rejected]:
+        blocked.setdefault(article_id, set()).add((label_id, start, end))
+    return blocked
 
 
-def suggestions_to_spans(
+def suggestions_to_rows(
     *,
-    article: Article,
+    article_id: int,
+    text: str,
     suggestions: Iterable[Suggestion],
-    labels: dict[str, Label],
+    labels: dict[str, int],
     version: str,
-    blocked: set[Key] = frozenset(),  # type: ignore[assignment]
-) -> tuple[list[Span], int, int]:
-    """Unsaved suggestion rows; returns (rows, skipped as decided, skipped as invalid).
+    blocked: set[Key] | frozenset[Key] = frozenset(),
+) -> tuple[list[SpanRow], int, int]:
+    """Rows for new suggestions; returns (rows, skipped as decided, skipped as invalid).
 
     Offsets are trimmed like human spans; unknown labels, empty or out-of-range spans and
     same-key repeats are skipped rather than failing the article.
     """
-    text = article.text
-    rows: list[Span] = []
+    rows: list[SpanRow] = []
     seen: set[Key] = set()
     skipped_decided = skipped_invalid = 0
     for item in suggestions:
-        label = labels.get(item.label)
-        start, end = item.start, item.end
-        while start < end and start < len(text) and text[start].isspace():
-            start += 1
-        while end > start and end <= len(text) and text[end - 1].isspace():
-            end -= 1
-        if label is None or not 0 <= start < end <= len(text):
+        label_id = labels.get(item.label)
+        if label_id is None or not 0 <= item.start < item.end <= len(text):
             skipped_invalid += 1
             continue
-        key = (label.pk, start, end)
+        start, end = trim_span(text, item.start, item.end)
+        key = (label_id, start, end)
+        if start == end or key in seen:
+            skipped_invalid += 1
+            continue
         if key in blocked:
             skipped_decided += 1
-            continue
-        if key in seen:
-            skipped_invalid += 1
             continue
         seen.add(key)
         confidence = item.confidence
         if confidence is not None:
             confidence = min(1.0, max(0.0, float(confidence)))
         rows.append(
-            Span(
-                article=article,
-                label=label,
+            SpanRow(
+                article_id=article_id,
+                label_id=label_id,
                 start=start,
                 end=end,
                 text=text[start:end],
@@ -106,41 +114,102 @@ def suggestions_to_spans(
     return rows, skipped_decided, skipped_invalid
 
 
+@dataclass
+class _Tagged:
+    article: Article
+    version: str
+    suggestions: list[Suggestion]
+
+
+def _store(tagged: list[_Tagged]) -> list[PretagResult]:
+    """Replace the undecided suggestions of a batch of articles in one transaction."""
+    if not tagged:
+        return []
+    ids = [item.article.pk for item in tagged]
+    results: list[PretagResult] = []
+    with transaction.atomic():
+        # Row locks in id order: a decision being made waits for us, then is respected.
+        texts = dict(
+            Article.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", "text")
+        )
+        stale = list(
+            Span.objects.filter(
+                article_id__in=ids, annotator__isnull=True, decisions__isnull=True
+            ).values_list("pk", "article_id")
+        )
+        removed: dict[int, int] = {}
+        for _, article_id in stale:
+            removed[article_id] = removed.get(article_id, 0) + 1
+        stale_ids = [pk for pk, _ in stale]
+        for i in range(0, len(stale_ids), 1000):
+            chunk = stale_ids[i : i + 1000]
+            SpanEvent.objects.filter(span_id__in=chunk).update(span=None)
+            # Nothing references an undecided suggestion once events are detached.
+            Span.objects.filter(pk__in=chunk)._raw_delete(Span.objects.db)
+        blocked = _blocked_keys(ids)
+        labels: dict[int, dict[str, int]] = {}
+        rows: list[SpanRow] = []
+        by_version: dict[str, list[int]] = {}
+        for item in tagged:
+            article = item.article
+            if texts.get(article.pk) != article.text:
+                continue  # deleted or re-texted meanwhile: the new text gets its own run
+            if article.project_id not in labels:
+                labels[article.project_id] = dict(
+                    Label.objects.filter(project=article.project_id).values_list("name", "pk")
+                )
+            new, skipped_decided, skipped_invalid = suggestions_to_rows(
+                article_id=article.pk,
+                text=article.text,
+                suggestions=item.suggestions,
+                labels=labels[article.project_id],
+                version=item.version,
+                blocked=blocked.get(article.pk, frozenset()),
+            )
+            rows.extend(new)
+            by_version.setdefault(item.version, []).append(article.pk)
+            results.append(
+                PretagResult(
+                    article.pk,
+                    item.version,
+                    len(new),
+                    removed.get(article.pk, 0),
+                    skipped_decided,
+                    skipped_invalid,
+                )
+            )
+        span_rows_insert(rows)
+        now = timezone.now()
+        for version, article_ids in by_version.items():
+            Article.objects.filter(pk__in=article_ids).update(
+                pretag_state=Article.PretagState.DONE,
+                pretag_error="",
+                pretag_tagger=version,
+                pretagged_at=now,
+                updated_at=now,
+            )
+    return results
+
+
+def _run_tagger(article: Article, tagger: str | None) -> _Tagged:
+    engine = get_tagger(pretag_tagger_name(article.project, tagger))
+    return _Tagged(article, tagger_id(engine), engine.tag(article.text))
+
+
 def article_pretag(*, article: Article, tagger: str | None = None) -> PretagResult:
     """Run a tagger on one article and replace its undecided suggestions.
 
-    The tagger runs outside the transaction (it may be slow or remote); the replacement is
-    atomic under a row lock on the article, so a decision made meanwhile is respected.
-    Raises ``TaggerUnavailable`` for transient backend failures (the task retries) and
+    The tagger runs outside the transaction (it may be slow or remote). Raises
+    ``TaggerUnavailable`` for transient backend failures (the task retries) and
     ``TaggerError``/``DomainError`` for failures a retry will not fix.
     """
-    name = pretag_tagger_name(article.project, tagger)
-    engine = get_tagger(name)
-    version = tagger_id(engine)
-    suggestions = engine.tag(article.text)
-    labels = {label.name: label for label in Label.objects.filter(project=article.project_id)}
-    with transaction.atomic():
-        locked = Article.objects.select_for_update().get(pk=article.pk)
-        if locked.text != article.text:
-            raise DomainError("The article text changed while it was being tagged.", field="text")
-        stale = Span.objects.filter(article=locked, annotator__isnull=True, decisions__isnull=True)
-        removed, _ = stale.delete()
-        rows, skipped_decided, skipped_invalid = suggestions_to_spans(
-            article=locked,
-            suggestions=suggestions,
-            labels=labels,
-            version=version,
-            blocked=_blocked_keys(locked),
-        )
-        Span.objects.bulk_create(rows, batch_size=1000)
-        Article.objects.filter(pk=locked.pk).update(
-            pretag_state=Article.PretagState.DONE,
-            pretag_error="",
-            pretag_tagger=version,
-            pretagged_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
-    return PretagResult(locked.pk, version, len(rows), removed, skipped_decided, skipped_invalid)
+    results = _store([_run_tagger(article, tagger)])
+    if not results:
+        raise DomainError("The article changed while it was being tagged.", field="text")
+    return results[0]
 
 
 def article_pretag_failed(*, article_id: int, error: str) -> None:
@@ -151,20 +220,24 @@ def article_pretag_failed(*, article_id: int, error: str) -> None:
 
 
 def articles_pretag(*, article_ids: Sequence[int], tagger: str | None = None) -> list[PretagResult]:
-    """Tag a batch. Per-article failures that a retry cannot fix are recorded on the article
-    and the batch goes on; transient errors propagate so the task can retry the batch."""
-    results = []
+    """Tag a batch, then store it in one transaction.
+
+    Failures a retry cannot fix are recorded on their article and the batch goes on;
+    transient errors propagate so the task retries the batch (nothing is stored before every
+    article of it is tagged).
+    """
     articles = Article.objects.select_related("project").filter(pk__in=list(article_ids))
     pending = [a for a in articles if a.pretag_state != Article.PretagState.DONE or tagger]
     Article.objects.filter(pk__in=[a.pk for a in pending]).update(
         pretag_state=Article.PretagState.RUNNING
     )
+    tagged = []
     for article in pending:
         try:
-            results.append(article_pretag(article=article, tagger=tagger))
+            tagged.append(_run_tagger(article, tagger))
         except (TaggerError, DomainError) as error:
             article_pretag_failed(article_id=article.pk, error=str(error))
-    return results
+    return _store(tagged)
 
 
 def pretag_enqueue(article_ids: Sequence[int], *, tagger: str | None = None) -> int:

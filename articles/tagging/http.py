@@ -1,7 +1,7 @@
 """A tagger that asks an ML backend over HTTP.
 
 Request: ``POST settings.PRETAG_HTTP_URL`` with JSON ``{"text": "..."}``.
-Response: JSON ``{"version": "model-3" (optional), "suggestions": [{"label": "claim",
+Response: JSON ``{"suggestions": [{"label": "claim",
 "start": 0, "end": 10, "attrs": {...}, "confidence": 0.8}, ...]}`` with code-point offsets.
 Timeouts and 5xx answers are retried ``PRETAG_HTTP_RETRIES`` times with backoff, then raise
 ``TaggerUnavailable`` (the Celery task retries that later); a malformed answer raises

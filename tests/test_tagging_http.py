@@ -1,0 +1,84 @@
+"""The http tagger against a tiny local backend: request shape, parsing, errors, retries."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+
+import pytest
+
+from articles.tagging.base import Suggestion, TaggerError, TaggerUnavailable
+from articles.tagging.http import HttpTagger
+
+
+@pytest.fixture
+def backend():
+    state = {"requests": [], "status": 200, "answer": None}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers["Content-Length"])
+            payload = json.loads(self.rfile.read(length))
+            state["requests"].append(payload)
+            text = payload["text"]
+            answer = state["answer"] or {
+                "version": "m1",
+                "suggestions": [
+                    {"label": "claim", "start": 0, "end": len(text), "confidence": 0.8}
+                ],
+            }
+            body = json.dumps(answer).encode()
+            self.send_response(state["status"])
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state["url"] = f"http://127.0.0.1:{server.server_address[1]}/tag"
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+def test_posts_text_and_parses_suggestions(backend):
+    tagger = HttpTagger(url=backend["url"])
+    assert tagger.tag("Rain fell. 🌧") == [Suggestion("claim", 0, 12, {}, 0.8)]
+    assert backend["requests"] == [{"text": "Rain fell. 🌧"}]
+
+
+def test_server_errors_are_retried_then_unavailable(backend):
+    backend["status"] = 503
+    tagger = HttpTagger(url=backend["url"])
+    tagger.retries = 2
+    with pytest.raises(TaggerUnavailable):
+        tagger.tag("Some text.")
+    assert len(backend["requests"]) == 3
+
+
+def test_client_errors_and_bad_answers_are_not_retried(backend):
+    backend["status"] = 422
+    with pytest.raises(TaggerError, match="refused"):
+        HttpTagger(url=backend["url"]).tag("x")
+    assert len(backend["requests"]) == 1
+    backend["status"] = 200
+    backend["answer"] = {"suggestions": [{"label": "claim", "start": 0, "end": 99}]}
+    with pytest.raises(TaggerError, match="outside the text"):
+        HttpTagger(url=backend["url"]).tag("short")
+
+
+def test_unreachable_backend_is_unavailable():
+    tagger = HttpTagger(url="http://127.0.0.1:9/tag", timeout=1)
+    tagger.retries = 0
+    with pytest.raises(TaggerUnavailable):
+        tagger.tag("text")
+
+
+def test_without_url_it_refuses():
+    with pytest.raises(TaggerError, match="PRETAG_HTTP_URL"):
+        HttpTagger(url="").tag("text")

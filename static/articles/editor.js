@@ -2,6 +2,7 @@
 // calls. Optimistic: the view changes at once, a failed call rolls back with a message.
 import { OffsetMap, rangeToCodePoints, domPointToUtf16, wordBoundary, stepCp } from "./offsets.js";
 
+performance.mark("editor-start");
 const D = JSON.parse(document.getElementById("editor-data").textContent);
 const TEXT = D.article.text;
 const MAP = new OffsetMap(TEXT);
@@ -15,8 +16,10 @@ const HOTKEYS = new Map(D.labels.filter((l) => l.hotkey).map((l) => [l.hotkey, l
 
 const spans = new Map(); // key -> span object (server fields + u0/u1/track/key)
 let keySeq = 0;
-let segs = []; // [{s, e, el}] covering the whole text, in order
-const segOf = new WeakMap(); // seg element -> its entry in segs
+// The text is drawn in blocks of whole paragraphs (content-visibility skips the ones off
+// screen); a change redraws only the blocks it touches.
+let chunks = []; // [{s, e, el, segs: [{s, e, el}]}] covering the whole text, in order
+const segOf = new WeakMap(); // seg element -> its entry
 let focusKey = null;
 let maxTrack = 0;
 const undoStack = [];
@@ -31,6 +34,7 @@ function adopt(json, key = null) {
   Object.assign(obj, json);
   obj.u0 = MAP.toUtf16(obj.start);
   obj.u1 = MAP.toUtf16(obj.end);
+  obj.text = TEXT.slice(obj.u0, obj.u1);
   spans.set(obj.key, obj);
   return obj;
 }
@@ -41,8 +45,10 @@ const isPending = isSuggestion;
 const byText = (a, b) =>
   a.start - b.start || b.end - a.end || (LABELS.get(a.label)?.idx ?? 0) - (LABELS.get(b.label)?.idx ?? 0) || (a.id > b.id ? 1 : -1);
 
+let orderCache = null; // spans in text order; dropped when a span is added, moved or removed
 function ordered() {
-  return [...spans.values()].sort(byText);
+  if (!orderCache) orderCache = [...spans.values()].sort(byText);
+  return orderCache;
 }
 
 function assignTrack(obj) {
@@ -151,38 +157,57 @@ function spanClass(o) {
   return `sp L${l ? l.idx : 0} t${Math.min(o.track ?? 0, 7)} st-${o.status}${o.key === focusKey ? " focus" : ""}`;
 }
 
+function chunkBounds() {
+  const out = [];
+  let s = 0;
+  const breaks = /\n+/g;
+  let m;
+  while ((m = breaks.exec(TEXT))) {
+    const e = m.index + m[0].length;
+    if (e - s >= 1500) {
+      out.push([s, e]);
+      s = e;
+    }
+  }
+  if (s < TEXT.length || !out.length) out.push([s, TEXT.length]);
+  return out;
+}
+
+function drawChunk(c) {
+  const { frag, out } = buildSegments(c.s, c.e);
+  c.el.replaceChildren(frag);
+  c.segs = out;
+}
+
 function drawAll() {
-  const { frag, out } = buildSegments(0, TEXT.length);
+  const frag = document.createDocumentFragment();
+  chunks = chunkBounds().map(([s, e]) => {
+    const el = document.createElement("div");
+    el.className = "chunk";
+    const c = { s, e, el, segs: [] };
+    drawChunk(c);
+    frag.append(el);
+    return c;
+  });
   root.replaceChildren(frag);
-  segs = out;
   for (const o of spans.values()) [o.r0, o.r1] = [o.u0, o.u1];
 }
 
-function segIndexAt(u) {
-  // First segment whose end is beyond u.
+function indexAt(list, u) {
+  // First entry whose end is beyond u.
   let lo = 0;
-  let hi = segs.length - 1;
+  let hi = list.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (segs[mid].e <= u) lo = mid + 1;
+    if (list[mid].e <= u) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-/** Redraw only the segments between a and b (UTF-16). */
+/** Redraw the blocks between a and b (UTF-16). */
 function redrawRegion(a, b) {
-  if (!segs.length) return drawAll();
-  const i = segIndexAt(a);
-  let j = segIndexAt(Math.max(a, b - 1));
-  if (segs[j].s >= b && j > i) j--;
-  const s = segs[i].s;
-  const e = segs[j].e;
-  const { frag, out } = buildSegments(s, e);
-  const after = segs[j].el.nextSibling;
-  for (let k = i; k <= j; k++) segs[k].el.remove();
-  root.insertBefore(frag, after);
-  segs.splice(i, j - i + 1, ...out);
+  for (let i = indexAt(chunks, a); i < chunks.length && chunks[i].s < b; i++) drawChunk(chunks[i]);
 }
 
 /** Redraw what changed for these objects (their old and new extents). */
@@ -202,7 +227,7 @@ function redraw(...objs) {
     }
   }
   if (a < b) redrawRegion(a, b);
-  scheduleList();
+  updateList(objs);
   updateProgress();
   if (objs.some((o) => o && o.key === focusKey)) showDetail();
 }
@@ -226,6 +251,24 @@ function listItem(o) {
   return `<li data-key="${o.key}" data-list-span-id="${o.id}" class="st-${o.status}${o.key === focusKey ? " focus" : ""}"><span class="chip chip-${l ? l.idx : 0}">${esc(o.label)}</span><span class="excerpt">${esc(excerpt)}</span>${who ? `<span class="who">${esc(who)}</span>` : ""}<span class="meta">${conf}<span class="badge">${esc(statusWord(o))}</span></span></li>`;
 }
 
+const listKey = (o) => `${o.start}:${o.end}:${o.label}`;
+
+/** Replace the changed items in place; re-sort the whole list only when order may change. */
+function updateList(objs) {
+  for (const o of objs) {
+    if (!o) continue;
+    const li = listEl.querySelector(`li[data-key="${o.key}"]`);
+    if (!spans.has(o.key) || !li || o.lk !== listKey(o)) {
+      orderCache = null;
+      return scheduleList();
+    }
+  }
+  for (const o of objs) {
+    if (!o) continue;
+    listEl.querySelector(`li[data-key="${o.key}"]`).outerHTML = listItem(o);
+  }
+}
+
 let listQueued = false;
 function scheduleList() {
   if (listQueued) return;
@@ -237,9 +280,13 @@ function scheduleList() {
 }
 
 function drawList() {
-  listEl.innerHTML = ordered().map(listItem).join("");
-  const f = listEl.querySelector("li.focus");
-  if (f) scrollIntoViewIfNeeded(f, listEl);
+  const all = ordered();
+  for (const o of all) o.lk = listKey(o);
+  listEl.innerHTML = all.map(listItem).join("");
+  if (focusKey) {
+    pendingScroll = true;
+    scheduleVisual();
+  }
 }
 
 function updateProgress() {
@@ -273,10 +320,31 @@ function setFocus(key, { scroll = true } = {}) {
     for (const el of els) el.classList.add("focus");
     const li = listEl.querySelector(`li[data-key="${focusKey}"]`);
     if (li) li.classList.add("focus");
-    if (scroll && els[0]) scrollIntoViewIfNeeded(els[0]);
-    if (scroll && li) scrollIntoViewIfNeeded(li, listEl);
+    if (scroll) pendingScroll = true;
   }
   if (old !== focusKey || focusKey) showDetail();
+}
+
+// Layout reads (scrolling, handle positions) wait for the next frame, so a key press never
+// forces more than one layout of a long article.
+let pendingScroll = false;
+let visualQueued = false;
+function scheduleVisual() {
+  if (visualQueued) return;
+  visualQueued = true;
+  requestAnimationFrame(() => {
+    visualQueued = false;
+    const o = focusKey && spans.get(focusKey);
+    if (!o) return;
+    if (pendingScroll) {
+      pendingScroll = false;
+      const el = root.querySelector(`[data-key="${o.key}"]`);
+      const li = listEl.querySelector(`li[data-key="${o.key}"]`);
+      if (el) scrollIntoViewIfNeeded(el);
+      if (li) scrollIntoViewIfNeeded(li, listEl);
+    }
+    placeHandles(o);
+  });
 }
 
 function showDetail() {
@@ -305,11 +373,13 @@ function showDetail() {
     form.direct.checked = !!o.attrs?.direct;
     form.note.value = o.note ?? "";
   }
-  placeHandles(o);
+  scheduleVisual();
 }
 
 function domPoint(u) {
-  const seg = segs[segIndexAt(Math.min(u, TEXT.length - 1))];
+  const at = Math.min(u, TEXT.length - 1);
+  const c = chunks[indexAt(chunks, at)];
+  const seg = c.segs[indexAt(c.segs, at)];
   let node = seg.el;
   while (node.firstChild) node = node.firstChild;
   return [node, Math.max(0, Math.min(u - seg.s, node.length ?? 0))];
@@ -857,7 +927,7 @@ function focusField(name) {
 function pointToU16(node, offset) {
   if (node.nodeType === Node.TEXT_NODE) {
     let seg = node.parentNode;
-    while (seg && seg.parentNode !== root) seg = seg.parentNode;
+    while (seg && seg !== root && !segOf.has(seg)) seg = seg.parentNode;
     const found = seg && segOf.get(seg);
     if (found) return found.s + offset;
   }

@@ -58,7 +58,8 @@ class IsoTimestamp(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        template = "strftime('%%Y-%%m-%%dT%%H:%%M:%%f+00:00', %(expressions)s)"
+        # Doubled twice: once for the template, once for the backend's parameter style.
+        template = "strftime('%%%%Y-%%%%m-%%%%dT%%%%H:%%%%M:%%%%f+00:00', %(expressions)s)"
         return self.as_sql(compiler, connection, template=template, **extra)
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -314,7 +315,7 @@ def _import_into(
                 item.article.pretag_tagger = IMPORTED_TAGGER
                 item.article.pretagged_at = timezone.now()
             fresh.append(item)
-    Article.objects.bulk_create([item.article for item in fresh], batch_size=500)
+    _articles_insert([item.article for item in fresh], job)
     span_rows = [
         _span_row(item.article, span, spans_as, user) for item in fresh for span in item.spans
     ]
@@ -334,6 +335,67 @@ def _import_into(
     ]
     if pretag and to_tag:
         pretag_enqueue(to_tag)
+
+
+_ARTICLE_COLUMNS = (
+    "project_id",
+    "title",
+    "text",
+    "source_url",
+    "author",
+    "published_at",
+    "language",
+    "meta",
+    "content_hash",
+    "import_job_id",
+    "pretag_state",
+    "pretag_error",
+    "pretag_tagger",
+    "pretagged_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def _articles_insert(articles: list[Article], job: ImportJob) -> None:
+    """Insert and set ``pk`` on each. PostgreSQL gets ``COPY`` (megabytes of text go in
+    several times faster than through INSERT parameters), then one query maps hashes to ids."""
+    if not articles:
+        return
+    if connection.vendor != "postgresql":
+        Article.objects.bulk_create(articles, batch_size=500)
+        return
+    now = timezone.now()
+    table = connection.ops.quote_name(Article._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _ARTICLE_COLUMNS)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for a in articles:
+            copy.write_row(
+                (
+                    a.project_id,
+                    a.title,
+                    a.text,
+                    a.source_url,
+                    a.author,
+                    a.published_at,
+                    a.language,
+                    json.dumps(a.meta),
+                    a.content_hash,
+                    job.pk,
+                    a.pretag_state,
+                    a.pretag_error,
+                    a.pretag_tagger,
+                    a.pretagged_at,
+                    now,
+                    now,
+                )
+            )
+    ids = dict(Article.objects.filter(import_job=job).values_list("content_hash", "pk"))
+    for a in articles:
+        a.pk = ids[a.content_hash]
 
 
 def _span_row(

@@ -293,3 +293,28 @@ def test_query_count_does_not_grow_with_articles(
     with django_assert_max_num_queries(small):
         export(client, project, f"format={fmt}&status=suggested")
     assert run(100) == small
+
+
+def test_spacy_docbin_reads_back_where_spacy_is_installed():
+    spacy_module = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    from articles.exports.spacy import SpacyDocBinWriter
+
+    text = "Taxes may rise. Ana Lima said so."
+    spans = [
+        {"start": 0, "end": 15, "label": "speculation"},
+        {"start": 16, "end": 24, "label": "claim"},
+        {"start": 1, "end": 4, "label": "claim"},  # inside "Taxes": off token boundaries
+    ]
+    writer = SpacyDocBinWriter(labels=["claim", "speculation"])
+    data = b"".join(
+        writer.chunks([{"id": 9, "title": "", "text": text, "meta": {}, "spans": spans}])
+    )
+    (doc,) = DocBin().from_bytes(data).get_docs(spacy_module.blank("en").vocab)
+    assert doc.text == text
+    assert [(s.start_char, s.end_char, s.label_) for s in doc.spans["sc"]] == [
+        (0, 15, "speculation"),
+        (16, 24, "claim"),
+    ]
+    assert doc.user_data["misaligned"] == [[1, 4, "claim"]] and writer.stats["misaligned"] == 1

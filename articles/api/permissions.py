@@ -1,7 +1,8 @@
 """Project roles for the API, on top of ``Project.allows`` / ``Role``.
 
-Visibility is decided by the selectors (outsiders get 404); these classes decide what a member
+Visibility is decided by the selectors (outsiders get 404); these helpers decide what a member
 may do: viewers read, editors annotate, reviewers see every layer, admins manage the project.
+The services check the same roles again for every write.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import BasePermission
-from rest_framework.request import Request
 
 from articles.models import ROLE_RANK, Role
 
@@ -35,13 +34,3 @@ def require_role(obj: Any, user: Any, needed: Role, action: str) -> None:
     """Raise 403 unless the user's role on the object's project is at least ``needed``."""
     if not role_at_least(effective_role(obj, user), needed):
         raise PermissionDenied(f"Your role in this project does not allow you to {action}.")
-
-
-class IsProjectMember(BasePermission):
-    """Object-level: any member reads; writes need editor (admin for project management)."""
-
-    message = "Your role in this project does not allow this."
-
-    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
-        needed = Role.VIEWER if request.method in ("GET", "HEAD", "OPTIONS") else Role.ADMIN
-        return role_at_least(effective_role(obj, request.user), needed)

@@ -1,4 +1,4 @@
-"""Taggers by name. Optional taggers register only when their dependencies import."""
+"""Taggers by name: the built-in ones, plus any registered by other code via ``register``."""
 
 from __future__ import annotations
 
@@ -46,9 +46,3 @@ def _load_builtin() -> None:
 
     register(rules.RulesTagger.name, rules.RulesTagger)
     register(http.HttpTagger.name, http.HttpTagger)
-    try:
-        from articles.tagging import spacy_tagger
-    except ImportError:
-        return
-    if spacy_tagger.model_available():
-        register(spacy_tagger.SpacyTagger.name, spacy_tagger.SpacyTagger)

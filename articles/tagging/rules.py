@@ -85,19 +85,19 @@ _NAME_RUN = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*$")
 # Hedge cues. Modal cues are ignored inside reported content ("X announced that it would"),
 # where the claim is about the report, and in idioms that carry no doubt.
 _CUES = re.compile(
-    r"\b(?P<frame>(?i:(?:I|we)\s+(?:do not|don['’]t|cannot|can['’]t)\s+rule out|"
+    r"\b(?:(?P<frame>(?i:(?:I|we)\s+(?:do not|don['’]t|cannot|can['’]t)\s+rule out|"
     r"(?:I|we)\s+(?:suspect|guess|imagine|assume|presume|speculate|doubt)|"
     r"it\s+(?:is|was|seems|remains)\s+(?:possible|conceivable|plausible|unclear|uncertain|"
     r"likely|unlikely|doubtful)|it\s+seems\s+to\s+me|it\s+appears|"
     r"(?:I|we)\s+(?:think|believe|expect|fear|hope)|"
     r"(?:may|might|could)\s+well|would\s+likely))\b"
-    r"|\b(?P<modal>may|might|could|would)\b"
+    r"|(?P<modal>may|might|could|would)\b"
     r"(?!\s+(?:not\s+)?(?:ask|say|argue|wonder|like|love|rather|prefer)\b)"
-    r"|\b(?P<verb>(?i:(?:seems?|seemed|appears?|appeared)(?=\s+(?:to|that|as|like)\b)"
+    r"|(?P<verb>(?i:(?:seems?|seemed|appears?|appeared)(?=\s+(?:to|that|as|like)\b)"
     r"|suggests?|suggested|indicates?))\b"
-    r"|\b(?P<adverb>(?i:perhaps|probably|possibly|likely|presumably|maybe|arguably|"
+    r"|(?P<adverb>(?i:perhaps|probably|possibly|likely|presumably|maybe|arguably|"
     r"conceivably|apparently|allegedly|supposedly|potentially|unlikely))\b"
-    r"|\b(?P<whether>(?i:whether))\b",
+    r"|(?P<whether>(?i:whether))\b)",
 )
 _HEDGE_SUBJECT = re.compile(
     r"\b(?:research|study|studies|data|evidence|results|findings|analysis|this|that|it|"

@@ -12,8 +12,8 @@ articles/s. Most paragraphs have no ambiguous full stop, so a linear regex split
 (a boundary is terminal punctuation, optional closing marks, whitespace, then an opening
 mark, capital or digit) and only paragraphs where a candidate boundary follows an
 abbreviation, an initial or an initialism are decided with syntok's own lexicons
-(abbreviations, sentence starters); the rare cases those cannot settle (dates, numbers) go
-to syntok's full analysis.
+(abbreviations, sentence starters); the rare cases those cannot settle (abbreviated months)
+go to syntok's full analysis.
 """
 
 from __future__ import annotations
@@ -80,8 +80,8 @@ def _abbreviation_verdict(line: str, dot: int, cut: int) -> bool | None:
     if word is None:
         return True
     token = word.group(1).lstrip("\"“«‘'([")
-    if token in _SyntokState.months or token[:1].isdigit():
-        return None
+    if token in _SyntokState.months:
+        return None  # "Jan. 5" or a sentence ending in a month: syntok's full analysis
     if not (len(token) <= 1 or "." in token or token in _SyntokState.abbreviations):
         return True
     following = _NEXT_WORD.match(line, cut)

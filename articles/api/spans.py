@@ -129,7 +129,7 @@ class SpanDetailView(APIView):
     def delete(self, request: Request, span_id: int) -> Response:
         query = VersionQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        span = selectors.span_get(user=request.user, span_id=span_id)
+        span = selectors.span_get(user=request.user, span_id=span_id, with_text=False)
         services.span_delete(span=span, actor=request.user, version=query.validated_data["version"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -145,7 +145,7 @@ class SpanDecisionView(APIView):
         data = DecisionIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        span = selectors.span_get(user=request.user, span_id=span_id)
+        span = selectors.span_get(user=request.user, span_id=span_id, with_text=False)
         row = services.span_decide(
             span=span,
             actor=request.user,

@@ -103,9 +103,15 @@ def _span_base() -> QuerySet[Span]:
     return Span.objects.select_related("label", "annotator")
 
 
-def span_get(*, user: User, span_id: int) -> Span:
-    """A span of a project the user belongs to, with article and project joined; else 404."""
+def span_get(*, user: User, span_id: int, with_text: bool = True) -> Span:
+    """A span of a project the user belongs to, with article and project joined; else 404.
+
+    ``with_text=False`` leaves out the article text (TOASTed, several KB) for decisions,
+    which never read it; it would load on access.
+    """
     spans = Span.objects.select_related("label", "annotator", "article__project")
+    if not with_text:
+        spans = spans.defer("article__text")
     if not user.is_superuser:
         spans = spans.filter(article__project__memberships__user=user)
     span = spans.filter(pk=span_id).first()

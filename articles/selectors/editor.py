@@ -172,7 +172,7 @@ def editor_spans(*, article: Article, user: User) -> list[dict[str, Any]]:
 
     One query of plain values (no model instances: a long article has thousands of spans),
     in the API's span shape without what the page derives itself (the text is a slice of
-    the article's).
+    the article's) and without empty fields.
     """
     decided = Span.objects.filter(derived_from=OuterRef("pk"), annotator_id=user.pk, gold=False)
     rows = (
@@ -196,37 +196,43 @@ def editor_spans(*, article: Article, user: User) -> list[dict[str, Any]]:
             "version",
         )
     )
-    return [
-        {
+    out = []
+    for (
+        pk,
+        label,
+        start,
+        end,
+        attrs,
+        origin,
+        status,
+        confidence,
+        annotator,
+        derived_from,
+        note,
+        version,
+    ) in rows:
+        span: dict[str, Any] = {
             "id": pk,
             "label": label,
             "start": start,
             "end": end,
-            "attrs": attrs,
             "origin": origin,
             "status": status,
             "kind": _kind(status, origin, derived_from),
-            "confidence": confidence,
-            "annotator": annotator,
-            "derived_from": derived_from,
-            "note": note,
             "version": version,
         }
-        for (
-            pk,
-            label,
-            start,
-            end,
-            attrs,
-            origin,
-            status,
-            confidence,
-            annotator,
-            derived_from,
-            note,
-            version,
-        ) in rows
-    ]
+        # Empty values are left out (the page fills them in): long articles stay small.
+        for key, value in (
+            ("attrs", attrs),
+            ("confidence", confidence),
+            ("annotator", annotator),
+            ("derived_from", derived_from),
+            ("note", note),
+        ):
+            if value or (value == 0.0 and key == "confidence"):
+                span[key] = value
+        out.append(span)
+    return out
 
 
 def _kind(status: str, origin: str, derived_from: int | None) -> str:

@@ -29,9 +29,12 @@ let reviewState = D.article.review;
 
 // ---------------------------------------------------------------- span objects
 
+// Fields the page data leaves out when empty.
+const empty = () => ({ attrs: {}, note: "", confidence: null, annotator: null, derived_from: null });
+
 function adopt(json, key = null) {
   const obj = key ? spans.get(key) : { key: `k${++keySeq}` };
-  Object.assign(obj, json);
+  Object.assign(obj, empty(), json);
   obj.u0 = MAP.toUtf16(obj.start);
   obj.u1 = MAP.toUtf16(obj.end);
   obj.text = TEXT.slice(obj.u0, obj.u1);
@@ -107,9 +110,9 @@ function installLabelStyles() {
 
 /** Segment elements for [a, b): boundaries at every span edge, one nested element per
  * covering span (outer = lower underline track). */
-function buildSegments(a, b) {
+function buildSegments(a, b, candidates = spans.values()) {
   const inRegion = [];
-  for (const o of spans.values()) if (o.u0 < b && o.u1 > a) inRegion.push(o);
+  for (const o of candidates) if (o.u0 < b && o.u1 > a) inRegion.push(o);
   const cuts = new Set([a, b]);
   for (const o of inRegion) {
     if (o.u0 > a) cuts.add(o.u0);
@@ -173,8 +176,8 @@ function chunkBounds() {
   return out;
 }
 
-function drawChunk(c) {
-  const { frag, out } = buildSegments(c.s, c.e);
+function drawChunk(c, candidates) {
+  const { frag, out } = buildSegments(c.s, c.e, candidates);
   c.el.replaceChildren(frag);
   c.segs = out;
 }
@@ -184,11 +187,17 @@ function drawAll() {
   chunks = chunkBounds().map(([s, e]) => {
     const el = document.createElement("div");
     el.className = "chunk";
-    const c = { s, e, el, segs: [] };
-    drawChunk(c);
     frag.append(el);
-    return c;
+    return { s, e, el, segs: [] };
   });
+  // Each span goes to the blocks it touches, so drawing is linear in spans + blocks.
+  const buckets = chunks.map(() => []);
+  for (const o of spans.values()) {
+    for (let i = indexAt(chunks, o.u0); i < chunks.length && chunks[i].s < o.u1; i++) {
+      buckets[i].push(o);
+    }
+  }
+  chunks.forEach((c, i) => drawChunk(c, buckets[i]));
   root.replaceChildren(frag);
   for (const o of spans.values()) [o.r0, o.r1] = [o.u0, o.u1];
 }
@@ -1031,7 +1040,9 @@ window.annEditor = editor;
 installLabelStyles();
 for (const s of D.spans) adopt(s);
 assignAllTracks();
+performance.mark("editor-spans-ready");
 drawAll();
+performance.mark("editor-text-drawn");
 drawList();
 updateProgress();
 wire();

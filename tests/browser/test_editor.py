@@ -7,6 +7,7 @@ import pytest
 from articles.models import Review, Span
 from articles.services import span_update
 from tests.browser.helpers import idle, login, open_editor, select_text
+from tests.browser.helpers import utf16 as utf16_offset
 from tests.factories import PASSWORD, make_article, make_suggestion
 
 pytestmark = pytest.mark.browser
@@ -204,3 +205,41 @@ def test_viewer_cannot_change_anything(page, live_server, viewer, seeded):
     page.keyboard.press("a")
     page.wait_for_selector(".toast.error")
     assert not Span.objects.filter(annotator=viewer).exists()
+
+
+def test_drag_end_handle_moves_the_boundary(page, live_server, teammate, seeded):
+    base = live_server.url
+    article = seeded["article"]
+    login(page, base, "teammate", PASSWORD)
+    open_editor(page, base, article.pk)
+    focus(page, seeded["spec"].pk)
+    handle = page.locator(".handle.end")
+    handle.wait_for(state="visible")
+    # Drop the end handle just before "next": the span becomes "It may close".
+    target = article.text.index("next year.")
+    box = page.evaluate(
+        """(u) => {
+        const root = document.querySelector('[data-article-text]');
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        let seen = 0, node;
+        while ((node = walker.nextNode())) {
+          if (u < seen + node.length) break;
+          seen += node.length;
+        }
+        const range = document.createRange();
+        range.setStart(node, u - seen);
+        range.setEnd(node, u - seen + 1);
+        const r = range.getBoundingClientRect();
+        return {x: r.left + 1, y: r.top + r.height / 2};
+    }""",
+        utf16_offset(article.text, target),
+    )
+    start = handle.bounding_box()
+    page.mouse.move(start["x"] + 3, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"], box["y"], steps=8)
+    page.mouse.up()
+    idle(page)
+    row = Span.objects.get(derived_from=seeded["spec"], annotator=teammate)
+    assert row.text == "It may close"
+    assert (row.start, row.end) == (seeded["spec"].start, seeded["spec"].start + 12)

@@ -128,3 +128,42 @@ def test_schema_documents_import_endpoints(client_for, owner):
     schema = client_for(owner).get("/api/schema/?format=json").json()
     assert "/api/projects/{project_id}/imports/" in schema["paths"]
     assert "/api/imports/{import_id}/" in schema["paths"]
+
+
+def test_import_from_url_served_locally(client_for, owner, project):
+    import http.server
+    import threading
+
+    page = (
+        b"<html><head><title>Dam report</title></head><body><nav>Menu</nav><article>"
+        b"<h1>Dam report</h1><p>Engineers inspected the dam on Thursday and found two cracks "
+        b"in the spillway.</p><p>Repairs could take most of the summer, the agency said in a "
+        b"statement on Friday evening.</p></article></body></html>"
+    )
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/dam"
+    try:
+        response = client_for(owner).post(
+            f"/api/projects/{project.pk}/imports/", {"url": url}, format="json"
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert response.status_code == 201, response.json()
+    article = Article.objects.get(pk=response.json()["article_ids"][0])
+    assert article.title == "Dam report" and article.source_url == url
+    assert article.text.startswith("Engineers inspected the dam")
+    assert "Menu" not in article.text

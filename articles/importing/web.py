@@ -28,6 +28,9 @@ def extract_html(where: str, html: str, *, url: str = "") -> Record:
     title = (metadata.title if metadata else "") or ""
     author = (metadata.author if metadata else "") or ""
     published = (metadata.date if metadata else None) or None
+    first, _, rest = text.strip().partition("\n")
+    if title and first.strip() == title.strip() and rest.strip():
+        text = rest  # the headline is the title, not part of the body
     return Record(
         where=where,
         text=text,

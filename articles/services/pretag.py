@@ -249,9 +249,9 @@ def pretag_enqueue(article_ids: Sequence[int], *, tagger: str | None = None) -> 
     size = getattr(settings, "PRETAG_BATCH_SIZE", 50)
     batches = [ids[i : i + size] for i in range(0, len(ids), size)]
     for batch in batches:
-        transaction.on_commit(
-            lambda batch=batch: pretag_articles.delay(batch, tagger), robust=False
-        )
+        # robust: the import has committed; if the broker is down the articles stay
+        # ``pending`` (visible in the API) instead of the request failing after the fact.
+        transaction.on_commit(lambda batch=batch: pretag_articles.delay(batch, tagger), robust=True)
     return len(batches)
 
 

@@ -9,6 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from articles.tagging.evaluation import evaluate, match_one_to_one
+from articles.tagging.rules import RulesTagger
+
+RULES_ID = f"rules@{RulesTagger.version}"
 
 TEXT = '"We will win," said Tom Reed. The club was founded in 1901. It may move next year.'
 
@@ -43,7 +46,7 @@ def test_json_metrics_and_predictions(tmp_path):
         stdout=out,
     )
     metrics = json.loads(out.getvalue())
-    assert metrics["tagger"] == "rules@1.0"
+    assert metrics["tagger"] == RULES_ID
     assert metrics["labels"]["quote"]["overlap"]["f1"] == 1.0
     assert metrics["labels"]["speculation"]["strict"]["recall"] == 1.0
     assert metrics["speaker"] == {"matched_quotes": 1, "correct": 1, "accuracy": 1.0}

@@ -10,7 +10,10 @@ from articles.services import article_pretag, articles_pretag, span_decide, span
 from articles.services.pretag import project_pretag
 from articles.tagging import Suggestion, register
 from articles.tagging.base import TaggerError
+from articles.tagging.rules import RulesTagger
 from tests.factories import make_article
+
+RULES_ID = f"rules@{RulesTagger.version}"
 
 
 class FixedTagger:
@@ -42,10 +45,10 @@ def keys(article: Article) -> set[tuple[str, int, int]]:
 def test_rules_tagger_stores_suggestions(article):
     result = article_pretag(article=article)
     article.refresh_from_db()
-    assert article.pretag_state == "done" and article.pretag_tagger == "rules@1.0"
+    assert article.pretag_state == "done" and article.pretag_tagger == RULES_ID
     rows = list(Span.objects.filter(article=article))
     assert result.created == len(rows) > 0
-    assert all(r.kind == "suggested" and r.tagger_version == "rules@1.0" for r in rows)
+    assert all(r.kind == "suggested" and r.tagger_version == RULES_ID for r in rows)
     assert all(r.text == article.text[r.start : r.end] for r in rows)
     quote = next(r for r in rows if r.label.name == "quote" and r.attrs["direct"])
     assert (quote.text, quote.attrs["speaker"]) == ("We are ready", "Ana Lima")

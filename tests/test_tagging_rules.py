@@ -154,3 +154,29 @@ def test_same_label_never_overlaps_and_output_is_deterministic():
 
 def test_registry_returns_rules_by_name():
     assert get_tagger("rules").version == RulesTagger.version
+
+
+def test_reported_speech_without_that_and_after_the_content():
+    text = (
+        "Mayor Ines Duarte said the new tram line will open in October. "
+        "The budget is already spent, the city treasurer warned on Friday."
+    )
+    quotes = {c: a["speaker"] for c, a in spans(text, "quote")}
+    assert quotes == {
+        "the new tram line will open in October": "Mayor Ines Duarte",
+        "The budget is already spent": "the city treasurer",
+    }
+
+
+def test_pronoun_speaker_is_the_nearest_preceding_attribution():
+    text = (
+        '"We will appeal," said Karin Olsen, the union leader. '
+        'Later she was firmer. "The court got it wrong," she said.'
+    )
+    quotes = spans(text, "quote")
+    assert [(c, a["speaker"]) for c, a in quotes] == [
+        ("We will appeal", "Karin Olsen"),
+        ("The court got it wrong", "Karin Olsen"),
+    ]
+    named = text.index("Karin")
+    assert quotes[1][1]["speaker_start"] == named

@@ -13,8 +13,11 @@ from articles.models import Article, Span
 from articles.services import import_upload
 from articles.tagging import register
 from articles.tagging.base import TaggerUnavailable
+from articles.tagging.rules import RulesTagger
 from articles.tasks.pretag import MAX_RETRIES, pretag_articles
 from tests.factories import make_article, make_project, make_user
+
+RULES_ID = f"rules@{RulesTagger.version}"
 
 TEXTS = [
     '"The river is rising fast," said Omar Haddad. Officials may close the bridge tonight.',
@@ -45,7 +48,7 @@ def test_import_is_pretagged_by_a_real_worker():
         articles = Article.objects.filter(import_job=job)
         wait_for(lambda: not articles.exclude(pretag_state="done").exists())
     assert articles.count() == 3
-    assert set(articles.values_list("pretag_tagger", flat=True)) == {"rules@1.0"}
+    assert set(articles.values_list("pretag_tagger", flat=True)) == {RULES_ID}
     first = articles.get(text=TEXTS[0])
     quote = Span.objects.get(article=first, label__name="quote", attrs__direct=True)
     assert (quote.text, quote.attrs["speaker"]) == ("The river is rising fast", "Omar Haddad")

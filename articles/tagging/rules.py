@@ -54,6 +54,25 @@ _NP_BEFORE = re.compile(r"[^,.;:!?\"“”«»]+$")
 _INDIRECT = re.compile(
     r"\b(?P<verb>" + REPORTING_VERBS + r")(?:\s+(?:\w+\s+){0,3}?)?\s*(?:,\s*)?\bthat\s+",
 )
+# "X said the plan failed", "X told reporters the plan failed": no "that", so only the verbs
+# that nearly always introduce speech, and a clause that starts like one.
+_BARE_VERBS = (
+    r"said|says|told\s+(?:\w+\s+){0,2}?(?:reporters|journalists|lawmakers|parliament|"
+    r"the\s+\w+|\w+)|added|argued|warned|claimed|insisted|stressed|explained|wrote|writes"
+)
+_INDIRECT_BARE = re.compile(
+    r"\b(?P<verb>" + _BARE_VERBS + r")\s+(?=(?:the|a|an|it|he|she|they|this|these|those|"
+    r"there|his|her|their|its|some|many|most|no|[A-Z][a-z]+)\b)"
+)
+# '<content>, the minister said.' / '<content>, said the minister.'
+_POSTPOSED = re.compile(
+    r",\s+(?:(?P<np1>[^,.;:!?\"“”«»]{2,80}?)\s+(?:said|says|added|argued|warned|claimed|insisted|"
+    r"explained|noted|stressed|wrote|writes|told\s+[^,.;:!?]{1,40})"
+    r"|(?:said|says|added|argued|warned|claimed|insisted|explained|noted|stressed)\s+"
+    r"(?P<np2>[^,.;:!?\"“”«»]{2,80}?))"
+    r"(?:\s+(?:on|in|at|during)\s+[^,.;:!?]{1,40})?[.!]?[\"”»’]?$"
+)
+PRONOUNS = {"he", "she", "they", "him", "her", "them"}
 _CHARACTERIZED = re.compile(
     r"\b(?:characteri[sz]ed|characteri[sz]es|described|describes|portrayed|portrays|"
     r"called|calls|branded|brands|labell?ed|labels|dismissed|dismisses|referred to)\b"
@@ -168,14 +187,18 @@ class RulesTagger:
     """Offline rule tagger; bump ``version`` whenever the rules change."""
 
     name = "rules"
-    version = "1.0"
+    version = "1.1"
 
     def tag(self, text: str) -> list[Suggestion]:
         paras = paragraphs(text)
         quotes = _direct_quotes(text, paras)
         indirect = _indirect_quotes(text, paras, quotes)
         result: list[Suggestion] = []
-        for quote in [*quotes, *indirect]:
+        # Reported speech that overlaps a direct quote is the direct quote's frame: drop it.
+        indirect = [
+            q for q in indirect if not any(q.start < d.end and d.start < q.end for d in quotes)
+        ]
+        for quote in _resolve_pronouns([*quotes, *indirect]):
             attrs: dict[str, Any] = {"speaker": quote.speaker, "direct": quote.direct}
             if quote.speaker_start is not None:
                 attrs["speaker_start"] = quote.speaker_start
@@ -430,6 +453,8 @@ def _indirect_in_sentence(
             continue
         quotes.append(_Quote(start, end, name, offset, False))
         break
+    if not quotes and sentence[:1] not in QUOTE_CHARS:
+        quotes.extend(_bare_or_postposed(text, base, sentence, direct_ranges))
     for match in _CHARACTERIZED.finditer(sentence):
         subject_text = sentence[: match.start()]
         name, offset = _subject_before(text, base, subject_text)
@@ -457,6 +482,55 @@ def _indirect_in_sentence(
         if end - start >= 8 and not _inside(direct_ranges, start, end):
             quotes.append(_Quote(start, end, name, offset, False))
     return quotes
+
+
+def _bare_or_postposed(
+    text: str, base: int, sentence: str, direct_ranges: list[tuple[int, int]]
+) -> list[_Quote]:
+    s_end = base + len(sentence)
+    post = _POSTPOSED.search(sentence)
+    if post:
+        group = "np1" if post.group("np1") else "np2"
+        name, offset = _clean_np(text, base + post.start(group), base + post.end(group))
+        start = base
+        end = _content_end(text, start, base + post.start())
+        attribution = post.group(0)[1:].lstrip().lower()
+        if (
+            name
+            and not attribution.startswith(("as ", "which ", "who ", "what "))
+            and not _NON_SPEAKER_SUBJECT.match(name)
+            and len(_WORD.findall(text[start:end])) >= 4
+            and not _inside(direct_ranges, start, end)
+        ):
+            return [_Quote(start, end, name, offset, False)]
+    for match in _INDIRECT_BARE.finditer(sentence):
+        before = sentence[: match.start()].rstrip()
+        if not before or before.endswith(","):
+            continue
+        name, offset = _clean_np(text, base, base + len(before))
+        if not name or _NON_SPEAKER_SUBJECT.match(name):
+            continue
+        if name[0].islower() and name.lower() not in PRONOUNS and " " not in name:
+            continue
+        start = base + match.end()
+        end = _content_end(text, start, s_end)
+        if len(_WORD.findall(text[start:end])) >= 4 and not _inside(direct_ranges, start, end):
+            return [_Quote(start, end, name, offset, False)]
+        break
+    return []
+
+
+def _resolve_pronouns(quotes: list[_Quote]) -> list[_Quote]:
+    """'he said': the speaker is the nearest preceding named attribution."""
+    resolved = []
+    last: tuple[str, int | None] | None = None
+    for quote in sorted(quotes, key=lambda q: q.start):
+        if quote.speaker.lower() in PRONOUNS and last is not None:
+            quote = _Quote(quote.start, quote.end, last[0], last[1], quote.direct)
+        elif quote.speaker and quote.speaker.lower() not in PRONOUNS:
+            last = (quote.speaker, quote.speaker_start)
+        resolved.append(quote)
+    return resolved
 
 
 def _subject_before(text: str, base: int, before: str) -> tuple[str, int | None]:

@@ -72,6 +72,10 @@ _POSTPOSED = re.compile(
     r"(?P<np2>[^,.;:!?\"“”«»]{2,80}?))"
     r"(?:\s+(?:on|in|at|during)\s+[^,.;:!?]{1,40})?[.!]?[\"”»’]?$"
 )
+_POST_HINT = re.compile(
+    r"\b(?:said|says|added|argued|warned|claimed|insisted|explained|noted|stressed|wrote|"
+    r"writes|told)\b"
+)
 PRONOUNS = {"he", "she", "they", "him", "her", "them"}
 _CHARACTERIZED = re.compile(
     r"\b(?:characteri[sz]ed|characteri[sz]es|described|describes|portrayed|portrays|"
@@ -439,7 +443,8 @@ def _indirect_in_sentence(
 ) -> list[_Quote]:
     quotes: list[_Quote] = []
     s_end = base + len(sentence)
-    for match in _INDIRECT.finditer(sentence):
+    # Cheap substring checks first: most sentences report nobody.
+    for match in _INDIRECT.finditer(sentence) if "that" in sentence else ():
         verb = match.group("verb")
         if verb == "believes":
             continue
@@ -455,7 +460,7 @@ def _indirect_in_sentence(
         break
     if not quotes and sentence[:1] not in QUOTE_CHARS:
         quotes.extend(_bare_or_postposed(text, base, sentence, direct_ranges))
-    for match in _CHARACTERIZED.finditer(sentence):
+    for match in _CHARACTERIZED.finditer(sentence) if " as " in sentence else ():
         subject_text = sentence[: match.start()]
         name, offset = _subject_before(text, base, subject_text)
         if not name or _NON_SPEAKER_SUBJECT.match(name):
@@ -467,7 +472,7 @@ def _indirect_in_sentence(
         end = _content_end(text, start, end)
         if end - start >= 8:
             quotes.append(_Quote(start, end, name, offset, False))
-    for match in _ACCORDING.finditer(sentence):
+    for match in _ACCORDING.finditer(sentence) if "ccording to" in sentence else ():
         name, offset = _clean_np(text, base + match.start("np"), base + match.end("np"))
         if not name:
             continue
@@ -488,7 +493,8 @@ def _bare_or_postposed(
     text: str, base: int, sentence: str, direct_ranges: list[tuple[int, int]]
 ) -> list[_Quote]:
     s_end = base + len(sentence)
-    post = _POSTPOSED.search(sentence)
+    tail = max(0, len(sentence) - 200)
+    post = _POSTPOSED.search(sentence, tail) if _POST_HINT.search(sentence, tail) else None
     if post:
         group = "np1" if post.group("np1") else "np2"
         name, offset = _clean_np(text, base + post.start(group), base + post.end(group))
@@ -560,10 +566,64 @@ def _is_boilerplate_para(text: str, para: Paragraph, index: int, count: int) -> 
     return index >= count - 3 and bool(_BIO.match(line))
 
 
+_CUE_STARTS = frozenset(
+    {
+        "may",
+        "might",
+        "could",
+        "would",
+        "seem",
+        "seems",
+        "seemed",
+        "appear",
+        "appears",
+        "appeared",
+        "suggest",
+        "suggests",
+        "suggested",
+        "indicate",
+        "indicates",
+        "perhaps",
+        "probably",
+        "possibly",
+        "likely",
+        "presumably",
+        "maybe",
+        "arguably",
+        "conceivably",
+        "apparently",
+        "allegedly",
+        "supposedly",
+        "potentially",
+        "unlikely",
+        "whether",
+        "i",
+        "we",
+        "it",
+    }
+)
+_LETTERS = re.compile(r"\b[A-Za-z]+")
+
+
+def _cue_matches(segment: str) -> list[re.Match]:
+    """``_CUES.finditer`` tried only where a cue can start: the same matches, several times
+    faster, since the big alternation runs at a few words instead of every position."""
+    matches = []
+    after = 0
+    for word in _LETTERS.finditer(segment):
+        if word.start() < after or word.group().lower() not in _CUE_STARTS:
+            continue
+        match = _CUES.match(segment, word.start())
+        if match:
+            matches.append(match)
+            after = match.end()
+    return matches
+
+
 def _cues(text: str, start: int, end: int, reported: list[tuple[int, int]]) -> list[re.Match]:
     found = []
     segment = text[start:end]
-    for match in _CUES.finditer(segment):
+    for match in _cue_matches(segment):
         at = start + match.start()
         before = segment[: match.start()]
         if match.group("modal"):

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (typographic quote marks are the test data)
 """The offline rules tagger on texts written here: quotes, speakers, hedges, claims, offsets."""
 
 from __future__ import annotations
@@ -180,3 +181,15 @@ def test_pronoun_speaker_is_the_nearest_preceding_attribution():
     ]
     named = text.index("Karin")
     assert quotes[1][1]["speaker_start"] == named
+
+
+def test_single_curly_marks_and_apostrophes():
+    text = (
+        "‘We have no money left for the pool,’ the council leader said on Monday. "
+        "The players’ union disagreed, and the club’s owner stayed silent."
+    )
+    quotes = spans(text, "quote")
+    assert [(c, a["speaker"]) for c, a in quotes] == [
+        ("We have no money left for the pool", "the council leader")
+    ]
+    assert [c for c, _ in spans(text, "claim")][1].startswith("The players’ union")

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001  (typographic quote marks and dashes are the point here)
+# ruff: noqa: RUF001, RUF003  (typographic quote marks and dashes are the point here)
 """The default offline tagger: regular expressions over sentences, linear in the text.
 
 Labels follow the guidelines (articles/guidelines.md):
@@ -29,6 +29,10 @@ from articles.tagging.segment import Paragraph, paragraphs
 OPENERS = {'"': '"', "“": "”", "«": "»", "„": "“"}
 CLOSERS = {'"', "”", "»", "“"}
 QUOTE_CHARS = '"“”«»„'
+# Single curly marks (British style) quote too; ’ doubles as an apostrophe, so it closes
+# only before a non-letter.
+ALL_OPENERS = {**OPENERS, "‘": "’"}
+MARK_CHARS = QUOTE_CHARS + "‘’"
 
 REPORTING_VERBS = (
     "said|says|say|told|tells|tell|stated|states|state|emphasi[sz]ed|emphasi[sz]es|explained|"
@@ -269,15 +273,18 @@ def _mark_pairs(
     expected = ""
     for i in range(start, end):
         char = text[i]
-        if char not in QUOTE_CHARS:
+        if char not in MARK_CHARS:
             continue
-        if open_at is None:
-            if char in OPENERS and _can_open(text, i, start):
-                open_at, expected = i, OPENERS[char]
+        if open_at is None or (expected == "’" and char in OPENERS):
+            # A pending single mark ("the ‘90s") gives way to a double one.
+            if char in ALL_OPENERS and _can_open(text, i, start):
+                open_at, expected = i, ALL_OPENERS[char]
             continue
         if char == expected or (expected == '"' and char == "”"):
-            if expected == '"' and not _can_close(text, i, end):
+            if expected in ('"', "’") and not _can_close(text, i, end):
                 continue
+            if expected == "’" and text[i - 1] in "sS" and text[i + 1 : i + 2].isspace():
+                continue  # "the players’ union": a plural possessive, not a closing mark
             pairs.append((open_at, i))
             open_at = None
     del continued  # the first pair starting at the paragraph start is what the caller joins
@@ -719,10 +726,15 @@ def _strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (
         text[start].isspace()
         or text[start] in QUOTE_CHARS
+        or text[start] == "‘"
         or unicodedata.category(text[start]) == "So"  # emoji and pictographs lead no sentence
     ):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in QUOTE_CHARS):
+    while end > start and (
+        text[end - 1].isspace()
+        or text[end - 1] in QUOTE_CHARS
+        or (text[end - 1] == "’" and text[end - 2 : end - 1] in (".", "!", "?"))
+    ):
         end -= 1
     return start, end
 

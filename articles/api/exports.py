@@ -78,7 +78,8 @@ class ExportView(APIView):
             },
         )
         response = StreamingHttpResponse(
-            writer.chunks(export_rows(project, filters)), content_type=writer.content_type
+            writer.chunks(export_rows(project, filters, raw_spans=writer.raw_spans)),
+            content_type=writer.content_type,
         )
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
         filename = f"project-{project.pk}-{stamp}.{writer.extension}"

@@ -27,6 +27,8 @@ class Writer:
     extension: ClassVar[str]
     content_type: ClassVar[str]
     description: ClassVar[str] = ""
+    # True: the writer also accepts rows whose spans are JSON text (``spans_json``).
+    raw_spans: ClassVar[bool] = False
 
     def __init__(self, *, labels: list[str], context: dict[str, Any] | None = None) -> None:
         self.labels = labels
@@ -56,7 +58,7 @@ class Writer:
     def _counted(self, rows: Iterable[ArticleRow]) -> Iterator[ArticleRow]:
         for row in rows:
             self.stats["articles"] += 1
-            self.stats["spans"] += len(row["spans"])
+            self.stats["spans"] += row["span_count"] if "spans_json" in row else len(row["spans"])
             yield row
 
 

@@ -146,8 +146,14 @@ def export_rows(
     *,
     chunk_size: int = CHUNK_SIZE,
     on_chunk: Callable[[int], None] | None = None,
+    raw_spans: bool = False,
 ) -> Iterator[ArticleRow]:
-    """Yield one plain row per article in id order, two queries per chunk of articles."""
+    """Yield one plain row per article in id order, two queries per chunk of articles.
+
+    ``raw_spans``: on PostgreSQL, rows carry the span list as the JSON text the database
+    built (``spans_json``) and its length (``span_count``) instead of ``spans``, for writers
+    that copy it into their output unchanged. Other databases always give ``spans``.
+    """
     articles = export_articles(project, filters).order_by("id")
     span_condition = export_spans_query(filters)
     last_id = 0
@@ -160,18 +166,34 @@ def export_rows(
             return
         last_id = chunk[-1][0]
         ids = [row[0] for row in chunk]
-        if connection.vendor == "postgresql":
-            by_article = _spans_postgresql(ids, filters)
+        if connection.vendor == "postgresql" and raw_spans:
+            raw = _spans_postgresql(ids, filters)
+            for article_id, title, text, meta in chunk:
+                spans_json, span_count = raw.get(article_id, ("[]", 0))
+                yield {
+                    "id": article_id,
+                    "title": title,
+                    "text": text,
+                    "meta": meta,
+                    "spans_json": spans_json,
+                    "span_count": span_count,
+                }
         else:
-            by_article = _spans_orm(ids, span_condition)
-        for article_id, title, text, meta in chunk:
-            yield {
-                "id": article_id,
-                "title": title,
-                "text": text,
-                "meta": meta,
-                "spans": by_article.get(article_id, []),
-            }
+            if connection.vendor == "postgresql":
+                by_article = {
+                    article_id: json.loads(spans_json)
+                    for article_id, (spans_json, _) in _spans_postgresql(ids, filters).items()
+                }
+            else:
+                by_article = _spans_orm(ids, span_condition)
+            for article_id, title, text, meta in chunk:
+                yield {
+                    "id": article_id,
+                    "title": title,
+                    "text": text,
+                    "meta": meta,
+                    "spans": by_article.get(article_id, []),
+                }
         done += len(chunk)
         if on_chunk is not None:
             on_chunk(done)
@@ -224,7 +246,7 @@ SELECT s.article_id, json_agg(json_build_object(
     'id', s.id, 'start', s.start, 'end', s."end", 'label', l.name, 'text', s.text,
     'attrs', s.attrs, 'origin', s.origin, 'status', s.status, 'annotator', u.username,
     'confidence', s.confidence, 'updated_at', s.updated_at
-) ORDER BY s.start, s."end" DESC, l.name, s.id)::text
+) ORDER BY s.start, s."end" DESC, l.name, s.id)::text, count(*)
 FROM {span} s
 JOIN {label} l ON l.id = s.label_id
 LEFT JOIN {user} u ON u.id = s.annotator_id
@@ -233,11 +255,12 @@ GROUP BY s.article_id
 """
 
 
-def _spans_postgresql(ids: list[int], filters: ExportFilters) -> dict[int, list[dict[str, Any]]]:
+def _spans_postgresql(ids: list[int], filters: ExportFilters) -> dict[int, tuple[str, int]]:
     """The same rows as ``_spans_orm``, with PostgreSQL building each article's span list.
 
-    One row per article instead of one per span: Python then parses one JSON array (in C)
-    rather than converting a dozen columns per span, which doubles export throughput.
+    One row per article instead of one per span: Python then parses one JSON array (in C), or
+    copies it as is, rather than converting a dozen columns per span; this doubles export
+    throughput. Returns ``{article_id: (json_text, span_count)}``.
     """
     extra = []
     params: list[Any] = [ids, list(filters.statuses)]
@@ -258,4 +281,4 @@ def _spans_postgresql(ids: list[int], filters: ExportFilters) -> dict[int, list[
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return {article_id: json.loads(spans) for article_id, spans in cursor.fetchall()}
+        return {article_id: (spans, count) for article_id, spans, count in cursor.fetchall()}

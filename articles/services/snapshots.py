@@ -83,7 +83,8 @@ def snapshot_build(*, snapshot_id: int) -> Snapshot:
     size = 0
     try:
         with tempfile.TemporaryFile() as scratch:
-            for chunk in writer.chunks(export_rows(project, filters, on_chunk=report)):
+            rows = export_rows(project, filters, on_chunk=report, raw_spans=writer.raw_spans)
+            for chunk in writer.chunks(rows):
                 digest.update(chunk)
                 size += len(chunk)
                 scratch.write(chunk)

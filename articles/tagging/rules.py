@@ -195,7 +195,7 @@ class RulesTagger:
     """Offline rule tagger; bump ``version`` whenever the rules change."""
 
     name = "rules"
-    version = "1.1"
+    version = "1.2"
 
     def tag(self, text: str) -> list[Suggestion]:
         paras = paragraphs(text)

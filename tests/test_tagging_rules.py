@@ -193,3 +193,16 @@ def test_single_curly_marks_and_apostrophes():
         ("We have no money left for the pool", "the council leader")
     ]
     assert [c for c, _ in spans(text, "claim")][1].startswith("The players’ union")
+
+
+def test_present_tense_reporting_and_hypothetical_verbs():
+    text = (
+        "Some economists argue that the plan is far too ambitious. "
+        "Ministers insist the shortfall is only temporary. "
+        "The question is whether the minister will acknowledge that the target was missed."
+    )
+    quotes = {c: a["speaker"] for c, a in spans(text, "quote")}
+    assert quotes == {
+        "the plan is far too ambitious": "Some economists",
+        "the shortfall is only temporary": "Ministers",
+    }

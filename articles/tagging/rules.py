@@ -45,7 +45,9 @@ REPORTING_VERBS = (
     "revealed|reveals|assured|assures|vowed|vows|recalled|recalls|conceded|concedes|"
     "contended|contends|alleged|alleges|testified|testifies|tweeted|tweets|disclosed|"
     "discloses|reiterated|reiterates|underlined|underlines|highlighted|highlights|"
-    "informed|informs|remarked|remarks|responded|responds|agreed|agrees|believes"
+    "informed|informs|remarked|remarks|responded|responds|agreed|agrees|believes|"
+    "argue|insist|warn|claim|note|add|explain|stress|contend|maintain|admit|acknowledge|"
+    "report|predict|assert|allege|concede|point out"
 )
 _REPORT_AFTER_QUOTE = re.compile(
     r"^[\s,]*(?:(?P<verb1>" + REPORTING_VERBS + r")\s+(?P<np1>[^,.;:!?\"“”«»]+)"
@@ -62,7 +64,8 @@ _INDIRECT = re.compile(
 # that nearly always introduce speech, and a clause that starts like one.
 _BARE_VERBS = (
     r"said|says|told\s+(?:\w+\s+){0,2}?(?:reporters|journalists|lawmakers|parliament|"
-    r"the\s+\w+|\w+)|added|argued|warned|claimed|insisted|stressed|explained|wrote|writes"
+    r"the\s+\w+|\w+)|added|argued|warned|claimed|insisted|stressed|explained|wrote|writes|"
+    r"say|argue|insist|warn|claim|adds|argues|warns|claims|insists|stresses|explains"
 )
 _INDIRECT_BARE = re.compile(
     r"\b(?P<verb>" + _BARE_VERBS + r")\s+(?=(?:the|a|an|it|he|she|they|this|these|those|"
@@ -79,6 +82,11 @@ _POSTPOSED = re.compile(
 _POST_HINT = re.compile(
     r"\b(?:said|says|added|argued|warned|claimed|insisted|explained|noted|stressed|wrote|"
     r"writes|told)\b"
+)
+_UNREAL_BEFORE = re.compile(
+    r"(?:\b(?:will|would|could|may|might|should|must|can|cannot|to|not|never|did|does|do)"
+    r"|n['’]t)\s+$|^\s*(?:whether|if|unless)\b",
+    re.IGNORECASE,
 )
 PRONOUNS = {"he", "she", "they", "him", "her", "them"}
 _CHARACTERIZED = re.compile(
@@ -195,7 +203,7 @@ class RulesTagger:
     """Offline rule tagger; bump ``version`` whenever the rules change."""
 
     name = "rules"
-    version = "1.2"
+    version = "1.3"
 
     def tag(self, text: str) -> list[Suggestion]:
         paras = paragraphs(text)
@@ -456,6 +464,8 @@ def _indirect_in_sentence(
         if verb == "believes":
             continue
         subject_text = sentence[: match.start()]
+        if _UNREAL_BEFORE.search(subject_text):
+            continue  # "will acknowledge that", "to say that": not something said
         name, offset = _clean_np(text, base, base + len(subject_text.rstrip()))
         if not name or _NON_SPEAKER_SUBJECT.match(name) or (name[0].islower() and " " not in name):
             continue
@@ -518,7 +528,7 @@ def _bare_or_postposed(
             return [_Quote(start, end, name, offset, False)]
     for match in _INDIRECT_BARE.finditer(sentence):
         before = sentence[: match.start()].rstrip()
-        if not before or before.endswith(","):
+        if not before or before.endswith(",") or _UNREAL_BEFORE.search(before + " "):
             continue
         name, offset = _clean_np(text, base, base + len(before))
         if not name or _NON_SPEAKER_SUBJECT.match(name):

@@ -206,3 +206,14 @@ def test_present_tense_reporting_and_hypothetical_verbs():
         "the plan is far too ambitious": "Some economists",
         "the shortfall is only temporary": "Ministers",
     }
+
+
+def test_direct_quote_inside_reported_speech_takes_its_speaker():
+    text = (
+        'In 2021, Dr. J. Smith of the U.S. Treasury wrote that such deals "rarely pay for '
+        'themselves." The author is a former city councillor.'
+    )
+    [(content, attrs)] = spans(text, "quote")
+    assert content == "rarely pay for themselves."
+    assert attrs["speaker"] == "Dr. J. Smith"
+    assert [c for c, _ in spans(text, "claim")] == [text[: text.index('." The author') + 1]]

@@ -115,6 +115,7 @@ _TRAILING_ADVERB = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE_APPOSITION = re.compile(r",\s*(?:who|which|whose|whom)\b[^,]*,\s*$")
+_AFFILIATION = re.compile(r"\s(?:of the|at the|from the|at|from)\s")
 _NAME_RUN = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*$")
 
 # Hedge cues. Modal cues are ignored inside reported content ("X announced that it would"),
@@ -172,7 +173,8 @@ _IMPERATIVE = re.compile(
 _BOILERPLATE = re.compile(
     r"^(?:About the author|Photo\b|Image\b|Credit\b|Source:|Copyright|©|"
     r"All rights reserved|Read more|Read the original|Related:|Editor['’]s note|"
-    r"This article (?:is|was) (?:re)?published|Follow (?:us|me|him|her)|Sign up|Subscribe)"
+    r"This article (?:is|was) (?:re)?published|Follow (?:us|me|him|her)|Sign up|Subscribe|"
+    r"The (?:author|writer)s? (?:is|are|was|were|has|have)\b)"
     r"|(?:do|does|did)\s+not\s+(?:always\s+|necessarily\s+)?(?:share|reflect|represent|"
     r"endorse)\s+the\s+(?:views|opinions|opinion|position|positions)"
     r"|\b(?:views|opinions)\s+expressed\b",
@@ -203,14 +205,16 @@ class RulesTagger:
     """Offline rule tagger; bump ``version`` whenever the rules change."""
 
     name = "rules"
-    version = "1.3"
+    version = "1.4"
 
     def tag(self, text: str) -> list[Suggestion]:
         paras = paragraphs(text)
         quotes = _direct_quotes(text, paras)
         indirect = _indirect_quotes(text, paras, quotes)
         result: list[Suggestion] = []
-        # Reported speech that overlaps a direct quote is the direct quote's frame: drop it.
+        # Reported speech that overlaps a direct quote is the direct quote's frame: it names
+        # the speaker ('X wrote that such deals "rarely pay"') and is then dropped.
+        quotes = [_speaker_from_frame(q, indirect) for q in quotes]
         indirect = [
             q for q in indirect if not any(q.start < d.end and d.start < q.end for d in quotes)
         ]
@@ -420,6 +424,10 @@ def _clean_np(text: str, start: int, end: int) -> tuple[str, int | None]:
     if not words or len(words) > 12:
         return "", None
     if len(words) > 5:
+        # "Dr. Jane Roe of the U.S. Treasury": the person before the affiliation.
+        head = _AFFILIATION.split(phrase, maxsplit=1)[0]
+        if head != phrase and 1 <= len(head.split()) <= 5 and head[:1].isupper():
+            return head.rstrip(), start
         run = _NAME_RUN.search(phrase)
         if run:
             name = run.group(0).split()
@@ -541,6 +549,15 @@ def _bare_or_postposed(
             return [_Quote(start, end, name, offset, False)]
         break
     return []
+
+
+def _speaker_from_frame(quote: _Quote, indirect: list[_Quote]) -> _Quote:
+    if quote.speaker:
+        return quote
+    for frame in indirect:
+        if frame.speaker and frame.start < quote.end and quote.start < frame.end:
+            return _Quote(quote.start, quote.end, frame.speaker, frame.speaker_start, True)
+    return quote
 
 
 def _resolve_pronouns(quotes: list[_Quote]) -> list[_Quote]:

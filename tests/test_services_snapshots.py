@@ -70,6 +70,8 @@ def test_api_roles_and_not_ready(project, viewer, outsider, media):
     assert made.json()["download_url"] is None
     pending = client.get(f"/api/snapshots/{made.json()['id']}/download/")
     assert pending.status_code == 409
+    listed = client.get(url).json()["results"]
+    assert [(item["id"], item["version"]) for item in listed] == [(made.json()["id"], 1)]
     client.force_authenticate(outsider)
     assert client.get(f"/api/snapshots/{made.json()['id']}/").status_code == 404
 

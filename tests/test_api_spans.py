@@ -234,3 +234,15 @@ def test_decision_query_count_is_flat(client_for, teammate, article, django_asse
             f"/api/spans/{target.pk}/decision/", {"decision": "accept"}, format="json"
         )
     assert response.status_code == 200
+
+
+def test_span_output_matches_declared_fields(teammate, article):
+    from rest_framework.serializers import ModelSerializer
+
+    from articles.api.serializers import SpanOut
+
+    suggestion = make_suggestion(article, "quote", 0, 9, attrs={"speaker": "Ana"})
+    row = span_decide(span=suggestion, actor=teammate, decision="accept")
+    for span in (suggestion, row):
+        serializer = SpanOut(span)
+        assert serializer.data == dict(ModelSerializer.to_representation(serializer, span))

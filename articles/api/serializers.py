@@ -67,6 +67,34 @@ class SpanOut(serializers.ModelSerializer):
     def get_annotator(self, span: Span) -> str | None:
         return span.annotator.get_username() if span.annotator_id else None
 
+    def to_representation(self, span: Span) -> dict[str, Any]:
+        # Same output as the declared fields (a test compares them), without building the
+        # field objects on every request: that was a sixth of a decision's server time.
+        return {
+            "id": span.pk,
+            "article": span.article_id,
+            "label": span.label.name,
+            "start": span.start,
+            "end": span.end,
+            "text": span.text,
+            "attrs": span.attrs,
+            "origin": span.origin,
+            "status": span.status,
+            "kind": span.kind,
+            "confidence": span.confidence,
+            "tagger_version": span.tagger_version,
+            "annotator": self.get_annotator(span),
+            "gold": span.gold,
+            "derived_from": span.derived_from_id,
+            "note": span.note,
+            "version": span.version,
+            "created_at": _DATETIME.to_representation(span.created_at),
+            "updated_at": _DATETIME.to_representation(span.updated_at),
+        }
+
+
+_DATETIME = serializers.DateTimeField()
+
 
 class ProjectOut(serializers.ModelSerializer):
     my_role = serializers.SerializerMethodField()

@@ -288,10 +288,21 @@ function scheduleList() {
   });
 }
 
+// The list is drawn a screenful first, the rest in slices after the first paint.
+const LIST_SLICE = 200;
+let listGeneration = 0;
+
 function drawList() {
   const all = ordered();
+  const generation = ++listGeneration;
   for (const o of all) o.lk = listKey(o);
-  listEl.innerHTML = all.map(listItem).join("");
+  listEl.innerHTML = all.slice(0, LIST_SLICE).map(listItem).join("");
+  const more = (from) => {
+    if (generation !== listGeneration || from >= all.length) return;
+    listEl.insertAdjacentHTML("beforeend", all.slice(from, from + 4 * LIST_SLICE).map(listItem).join(""));
+    setTimeout(() => more(from + 4 * LIST_SLICE), 0);
+  };
+  if (all.length > LIST_SLICE) setTimeout(() => more(LIST_SLICE), 0);
   if (focusKey) {
     pendingScroll = true;
     scheduleVisual();

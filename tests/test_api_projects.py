@@ -125,3 +125,21 @@ def test_span_list_filters(client_for, owner, teammate, outsider, article):
     assert ids("min_confidence=0.5") == [high.pk, decided.pk]
     assert client_for(outsider).get("/api/spans/").json()["results"] == []
     assert client.get("/api/spans/?status=bogus").status_code == 400
+
+
+def test_span_list_pages_in_article_order(client_for, owner, project):
+    other = make_project(owner, name="Earlier desk")
+    make_suggestion(make_article(other, "Other desk text, not listed."), "claim", 0, 5)
+    made = []
+    for n in range(4):
+        article = make_article(project, f"Body {n}: taxes may rise, said the mayor.")
+        made += [make_suggestion(article, "claim", 0, 7), make_suggestion(article, "quote", 9, 24)]
+    client = client_for(owner)
+    page = client.get(f"/api/spans/?project={project.pk}&page_size=3").json()
+    seen = [item["id"] for item in page["results"]]
+    while page["next"]:
+        page = client.get(page["next"]).json()
+        seen += [item["id"] for item in page["results"]]
+    assert seen == [span.pk for span in made]
+    empty = make_project(owner, name="Empty desk")
+    assert client.get(f"/api/spans/?project={empty.pk}").json()["results"] == []

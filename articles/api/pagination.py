@@ -18,8 +18,20 @@ class ById(CursorPagination):
 
 
 def paginated(
-    request: Request, view: APIView, queryset: QuerySet[Any], serializer: Any
+    request: Request,
+    view: APIView,
+    queryset: QuerySet[Any],
+    serializer: Any,
+    paginator_class: type[CursorPagination] = ById,
 ) -> Response:
-    paginator = ById()
+    paginator = paginator_class()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
+class ByArticle(CursorPagination):
+    """Spans in article order: indexed by article, and what a reader of a dataset expects."""
+
+    ordering = ("article_id", "id")
+    page_size_query_param = "page_size"
+    max_page_size = 500

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import services
-from articles.api.pagination import paginated
+from articles.api.pagination import ByArticle, paginated
 from articles.api.permissions import require_role
 from articles.api.serializers import (
     LabelIn,
@@ -192,7 +192,7 @@ class SpanListView(APIView):
         operation_id="spans_list",
         parameters=[SpanFilterIn],
         responses={200: SpanOut(many=True), **ERRORS},
-        summary="Spans across your projects (cursor-paginated by id)",
+        summary="Spans across your projects (cursor-paginated, by article then id)",
     )
     def get(self, request: Request) -> Response:
         query = SpanFilterIn(data=request.query_params)
@@ -208,4 +208,4 @@ class SpanListView(APIView):
             annotator=values.get("annotator"),
             min_confidence=values.get("min_confidence"),
         )
-        return paginated(request, self, spans, SpanOut)
+        return paginated(request, self, spans, SpanOut, ByArticle)

@@ -158,7 +158,18 @@ def span_list(
 ) -> QuerySet[Span]:
     spans = _span_base().filter(article__project__in=Project.objects.visible_to(user))
     if project_id is not None:
-        spans = spans.filter(article__project_id=project_id)
+        # A lower bound on article_id lets the (article_id) index start at this project's
+        # first article instead of walking every older project's spans (list order is
+        # article_id, id). Articles of a project are mostly contiguous ids: imports.
+        first_article = (
+            Article.objects.filter(project_id=project_id)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        if first_article is None:
+            return spans.none()
+        spans = spans.filter(article__project_id=project_id, article_id__gte=first_article)
     if article_id is not None:
         spans = spans.filter(article_id=article_id)
     labels = [name for name in labels if name]

@@ -46,7 +46,7 @@ const snapshot = (obj) => JSON.parse(JSON.stringify(obj));
 const isSuggestion = (o) => o.status === "suggested" && !o.annotator;
 const isPending = isSuggestion;
 const byText = (a, b) =>
-  a.start - b.start || b.end - a.end || (LABELS.get(a.label)?.idx ?? 0) - (LABELS.get(b.label)?.idx ?? 0) || (a.id > b.id ? 1 : -1);
+  a.start - b.start || b.end - a.end || (LABELS.get(a.label)?.idx ?? 0) - (LABELS.get(b.label)?.idx ?? 0) || (a.id === b.id ? 0 : a.id > b.id ? 1 : -1);
 
 let orderCache = null; // spans in text order; dropped when a span is added, moved or removed
 function ordered() {
@@ -432,14 +432,14 @@ function navigate(direction) {
   const cur = focusKey ? spans.get(focusKey) : null;
   let target;
   if (!cur) target = direction > 0 ? pool[0] : pool[pool.length - 1];
-  else if (direction > 0) target = pool.find((o) => byText(o, cur) > 0) ?? pool[0];
-  else target = [...pool].reverse().find((o) => byText(o, cur) < 0) ?? pool[pool.length - 1];
+  else if (direction > 0) target = pool.find((o) => o !== cur && byText(o, cur) > 0) ?? pool[0];
+  else target = pool.findLast((o) => o !== cur && byText(o, cur) < 0) ?? pool[pool.length - 1];
   setFocus(target.key);
 }
 
 function advanceAfterDecision(obj) {
   const nextPending = ordered().filter(isPending);
-  const after = nextPending.find((o) => byText(o, obj) > 0) ?? nextPending[0];
+  const after = nextPending.find((o) => o !== obj && byText(o, obj) > 0) ?? nextPending[0];
   if (after) setFocus(after.key);
   else setFocus(obj.key);
 }
@@ -864,9 +864,25 @@ function selectionCp() {
   return rangeToCodePoints(root, sel.getRangeAt(0), TEXT);
 }
 
+// Keyboard selection: V puts a caret at the focused span's start (or the top of the text);
+// Shift+Arrow then extends the selection, and 1/2/3 turns it into a span.
+let selecting = false;
+function startSelecting() {
+  const o = focusKey && spans.get(focusKey);
+  const sel = getSelection();
+  sel.removeAllRanges();
+  const range = document.createRange();
+  range.setStart(...domPoint(o ? o.u0 : 0));
+  range.collapse(true);
+  sel.addRange(range);
+  selecting = true;
+  toast("Selecting: Shift+←/→ extends (Ctrl: by word), 1/2/3 makes the span, Esc cancels.");
+}
+
 function labelKey(name) {
   const range = selectionCp();
   if (range) {
+    selecting = false;
     getSelection().removeAllRanges();
     return createSpan(name, range.start, range.end);
   }
@@ -896,7 +912,14 @@ function onKey(ev) {
     return undo();
   }
   if (k === "ArrowLeft" || k === "ArrowRight") {
-    if (!ev.shiftKey || !o || !getSelection().isCollapsed) return;
+    const sel = getSelection();
+    if (ev.shiftKey && (selecting || !sel.isCollapsed) && sel.rangeCount && root.contains(sel.focusNode)) {
+      // Keyboard selection: extend it by a character (Ctrl: a word).
+      ev.preventDefault();
+      sel.modify("extend", k === "ArrowRight" ? "forward" : "backward", mod ? "word" : "character");
+      return;
+    }
+    if (!ev.shiftKey || !o || !sel.isCollapsed) return;
     ev.preventDefault();
     return moveBoundary(o, ev.altKey ? "start" : "end", k === "ArrowRight" ? 1 : -1, mod);
   }
@@ -921,7 +944,9 @@ function onKey(ev) {
     "?": () => toggle("help"),
     e: () => focusField(o?.label === "speculation" ? "cue" : o?.label === "quote" ? "speaker" : "note"),
     n: () => focusField("note"),
+    v: startSelecting,
     Escape: () => {
+      selecting = false;
       toggle("help", false);
       toggle("guidelines-panel", false);
       getSelection().removeAllRanges();

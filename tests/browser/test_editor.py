@@ -134,6 +134,15 @@ def test_keyboard_only_review(page, live_server, teammate, seeded):
     page.keyboard.press("Shift+ArrowLeft")  # and the end one character left
     page.keyboard.press("Control+z")  # undo the last one
     idle(page)
+    # Select the first two words from the claim's start by keyboard and make them a quote.
+    page.keyboard.press("k")
+    page.keyboard.press("k")
+    assert page.evaluate("() => window.annEditor.focused().start") == 0
+    page.keyboard.press("v")
+    page.keyboard.press("Control+Shift+ArrowRight")
+    page.keyboard.press("Control+Shift+ArrowRight")
+    page.keyboard.press("2")
+    idle(page)
     page.keyboard.press("?")
     assert page.locator("#help").is_visible()
     page.keyboard.press("Escape")
@@ -148,6 +157,8 @@ def test_keyboard_only_review(page, live_server, teammate, seeded):
     assert quote["attrs"] == {"speaker": "Ana M. Lima", "direct": False}
     assert (quote["start"], quote["end"]) == (seeded["quote"].start + 1, seeded["quote"].end)
     assert quote["text"] == article.text[quote["start"] : quote["end"]]
+    drawn = next(s for s in api_spans(page, base, article.pk) if s["kind"] == "human")
+    assert (drawn["label"], drawn["start"], drawn["text"]) == ("quote", 0, "Officials said")
     assert page.locator(".toast.error").count() == 0
     assert page.errors == []
 

@@ -254,3 +254,37 @@ def test_drag_end_handle_moves_the_boundary(page, live_server, teammate, seeded)
     row = Span.objects.get(derived_from=seeded["spec"], annotator=teammate)
     assert row.text == "It may close"
     assert (row.start, row.end) == (seeded["spec"].start, seeded["spec"].start + 12)
+
+
+def test_undo_brings_back_deleted_span_and_earlier_decision(page, live_server, teammate, seeded):
+    article = seeded["article"]
+    base = live_server.url
+    login(page, base, "teammate", PASSWORD)
+    open_editor(page, base, article.pk)
+    start, end = span_of(article, "Ana Lima")
+    select_text(page, article.text, start, end)
+    page.keyboard.press("1")
+    idle(page)
+    drawn = Span.objects.get(annotator=teammate, derived_from=None)
+    page.keyboard.press("x")  # a span you drew is deleted
+    idle(page)
+    assert not Span.objects.filter(pk=drawn.pk).exists()
+    page.keyboard.press("Control+z")
+    idle(page)
+    back = Span.objects.get(annotator=teammate, derived_from=None)
+    assert (back.label.name, back.start, back.end) == ("claim", start, end)
+
+    focus(page, seeded["claim"].pk)
+    page.keyboard.press("a")
+    idle(page)
+    row = Span.objects.get(derived_from=seeded["claim"], annotator=teammate)
+    focus(page, row.pk)
+    page.keyboard.press("x")  # change my mind: reject my accepted row
+    idle(page)
+    row.refresh_from_db()
+    assert row.status == "rejected"
+    page.keyboard.press("Control+z")
+    idle(page)
+    row.refresh_from_db()
+    assert row.status == "accepted"
+    assert page.locator(".toast.error").count() == 0

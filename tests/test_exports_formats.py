@@ -268,6 +268,10 @@ def test_webanno_structure(client_for, owner, project, dataset):
             assert text[: position["start"]].endswith(quote["prefix"])
             assert text[position["end"] :].startswith(quote["suffix"])
     assert any(b["value"] == "rejected" for item in items for b in item["body"])
+    # Targets and ids are the API's own URLs: the source resolves to the article.
+    source = client_for(owner).get(items[0]["target"]["source"])
+    assert source.status_code == 200 and source.json()["text"] == first.text
+    assert client_for(owner).get(items[0]["id"]).status_code == 200
 
 
 def test_csv_one_span_a_row(client_for, owner, project, dataset):

@@ -42,14 +42,14 @@ def annotation(row: ArticleRow, span: dict[str, Any], base: str) -> dict[str, An
         else {"type": "Software", "name": "pre-tagger"}
     )
     return {
-        "id": f"{base}spans/{span['id']}",
+        "id": f"{base}spans/{span['id']}/",
         "type": "Annotation",
         "motivation": "tagging",
         "creator": creator,
         "modified": span["updated_at"],
         "body": bodies,
         "target": {
-            "source": f"{base}articles/{row['id']}",
+            "source": f"{base}articles/{row['id']}/",
             "selector": [
                 {"type": "TextPositionSelector", "start": start, "end": end},
                 {
@@ -74,7 +74,7 @@ class WebAnnoWriter(Writer):
         project = self.context.get("project_id", "")
         head = {
             "@context": CONTEXT,
-            "id": f"{base}projects/{project}/export",
+            "id": f"{base}projects/{project}/export/",
             "type": "AnnotationCollection",
             "label": self.context.get("label", "Export"),
         }

@@ -226,6 +226,8 @@ def test_drag_end_handle_moves_the_boundary(page, live_server, teammate, seeded)
     focus(page, seeded["spec"].pk)
     handle = page.locator(".handle.end")
     handle.wait_for(state="visible")
+    # Handles are placed on the next animation frame.
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     # Drop the end handle just before "next": the span becomes "It may close".
     target = article.text.index("next year.")
     box = page.evaluate(

@@ -362,7 +362,9 @@ class Span(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["article", "annotator", "start"], name="span_article_layer"),
+            models.Index(
+                fields=["article", "annotator", "label", "start"], name="span_article_layer_label"
+            ),
             models.Index(fields=["article", "status"], name="span_article_status"),
             models.Index(fields=["label", "status"], name="span_label_status"),
         ]

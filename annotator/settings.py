@@ -246,6 +246,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES
 DEFAULT_TAGGER = env_str("DEFAULT_TAGGER", "rules")
 # Pre-tagging: ids per Celery task, and the optional "http" tagger's backend.
 PRETAG_BATCH_SIZE = env_int("PRETAG_BATCH_SIZE", 50, minimum=1)
+# A ``running`` pre-tag older than this is taken as lost (worker killed) and queued again
+# when a worker starts or by ``manage.py pretag_pending``; keep it above a task's retry span.
+PRETAG_STALE_SECONDS = env_int("PRETAG_STALE_SECONDS", 3600, minimum=1)
 PRETAG_HTTP_URL = os.environ.get("PRETAG_HTTP_URL", "")
 PRETAG_HTTP_TIMEOUT = env_int("PRETAG_HTTP_TIMEOUT", 10, minimum=1)
 PRETAG_HTTP_RETRIES = env_int("PRETAG_HTTP_RETRIES", 2)

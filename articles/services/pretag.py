@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.errors import DomainError
@@ -228,8 +230,9 @@ def articles_pretag(*, article_ids: Sequence[int], tagger: str | None = None) ->
     """
     articles = Article.objects.select_related("project").filter(pk__in=list(article_ids))
     pending = [a for a in articles if a.pretag_state != Article.PretagState.DONE or tagger]
+    # updated_at marks when the run started: the sweep re-queues runs that never finished.
     Article.objects.filter(pk__in=[a.pk for a in pending]).update(
-        pretag_state=Article.PretagState.RUNNING
+        pretag_state=Article.PretagState.RUNNING, updated_at=timezone.now()
     )
     tagged = []
     for article in pending:
@@ -253,6 +256,42 @@ def pretag_enqueue(article_ids: Sequence[int], *, tagger: str | None = None) -> 
         # ``pending`` (visible in the API) instead of the request failing after the fact.
         transaction.on_commit(lambda batch=batch: pretag_articles.delay(batch, tagger), robust=True)
     return len(batches)
+
+
+def pretag_lost_ids(
+    *, project: Project | None = None, stale_seconds: int | None = None
+) -> list[int]:
+    """Ids of articles whose pre-tagging nobody is doing: ``pending`` ones (e.g. the broker
+    was down when they were queued) and ``running`` ones whose run started more than
+    ``stale_seconds`` (default ``PRETAG_STALE_SECONDS``) ago (e.g. the worker was killed)."""
+    if stale_seconds is None:
+        stale_seconds = settings.PRETAG_STALE_SECONDS
+    cutoff = timezone.now() - timedelta(seconds=stale_seconds)
+    articles = Article.objects.filter(
+        Q(pretag_state=Article.PretagState.PENDING)
+        | Q(pretag_state=Article.PretagState.RUNNING, updated_at__lt=cutoff)
+    )
+    if project is not None:
+        articles = articles.filter(project=project)
+    return list(articles.order_by("id").values_list("id", flat=True))
+
+
+def pretag_sweep(
+    *, project: Project | None = None, stale_seconds: int | None = None
+) -> tuple[int, int]:
+    """Queue the articles of ``pretag_lost_ids`` now, in batches; returns (articles, tasks).
+
+    Queueing an article twice is harmless: a task skips articles already done, and a second
+    run only replaces undecided suggestions. Broker errors propagate to the caller.
+    """
+    from articles.tasks.pretag import pretag_articles
+
+    ids = pretag_lost_ids(project=project, stale_seconds=stale_seconds)
+    size = settings.PRETAG_BATCH_SIZE
+    batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+    for batch in batches:
+        pretag_articles.delay(batch)
+    return len(ids), len(batches)
 
 
 @transaction.atomic

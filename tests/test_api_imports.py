@@ -10,6 +10,7 @@ from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
 from articles.models import Article, ImportJob
+from tests.httpserver import serve
 
 BODY = "The mayor said that the tunnel will open in June. It could be delayed."
 
@@ -131,37 +132,17 @@ def test_schema_documents_import_endpoints(client_for, owner):
 
 
 def test_import_from_url_served_locally(client_for, owner, project):
-    import http.server
-    import threading
-
     page = (
         b"<html><head><title>Dam report</title></head><body><nav>Menu</nav><article>"
         b"<h1>Dam report</h1><p>Engineers inspected the dam on Thursday and found two cracks "
         b"in the spillway.</p><p>Repairs could take most of the summer, the agency said in a "
         b"statement on Friday evening.</p></article></body></html>"
     )
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/dam"
-    try:
+    with serve(lambda method, path, body: (200, "text/html; charset=utf-8", page)) as base:
+        url = base + "/dam"
         response = client_for(owner).post(
             f"/api/projects/{project.pk}/imports/", {"url": url}, format="json"
         )
-    finally:
-        server.shutdown()
-        server.server_close()
     assert response.status_code == 201, response.json()
     article = Article.objects.get(pk=response.json()["article_ids"][0])
     assert article.title == "Dam report" and article.source_url == url

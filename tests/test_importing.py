@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import http.server
 import io
 import json
-import threading
 import zipfile
 
 import pytest
 
 from articles.importing import ImportFormatError, fetch_article, read_upload
+from tests.httpserver import serve
 
 PAGE = """<html><head><title>Harbour plans</title></head><body>
 <nav>Home | News | Sport</nav>
@@ -119,27 +118,13 @@ def test_unknown_extension():
 
 @pytest.fixture
 def page_server():
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            if self.path == "/missing":
-                self.send_error(404)
-                return
-            body = PAGE.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def respond(method: str, path: str, body: bytes) -> tuple[int, str, bytes]:
+        if path == "/missing":
+            return 404, "text/plain", b"Not found"
+        return 200, "text/html; charset=utf-8", PAGE.encode()
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(respond) as url:
+        yield url
 
 
 def test_fetch_article_from_local_page(page_server):

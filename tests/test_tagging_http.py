@@ -2,48 +2,32 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 
 import pytest
 
 from articles.tagging.base import Suggestion, TaggerError, TaggerUnavailable
 from articles.tagging.http import HttpTagger
+from tests.httpserver import serve
 
 
 @pytest.fixture
 def backend():
     state = {"requests": [], "status": 200, "answer": None}
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            length = int(self.headers["Content-Length"])
-            payload = json.loads(self.rfile.read(length))
-            state["requests"].append(payload)
-            text = payload["text"]
-            answer = state["answer"] or {
-                "version": "m1",
-                "suggestions": [
-                    {"label": "claim", "start": 0, "end": len(text), "confidence": 0.8}
-                ],
-            }
-            body = json.dumps(answer).encode()
-            self.send_response(state["status"])
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def respond(method: str, path: str, body: bytes) -> tuple[int, str, bytes]:
+        payload = json.loads(body)
+        state["requests"].append(payload)
+        text = payload["text"]
+        answer = state["answer"] or {
+            "version": "m1",
+            "suggestions": [{"label": "claim", "start": 0, "end": len(text), "confidence": 0.8}],
+        }
+        return state["status"], "application/json", json.dumps(answer).encode()
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    state["url"] = f"http://127.0.0.1:{server.server_address[1]}/tag"
-    yield state
-    server.shutdown()
-    server.server_close()
+    with serve(respond) as url:
+        state["url"] = url + "/tag"
+        yield state
 
 
 def test_posts_text_and_parses_suggestions(backend):

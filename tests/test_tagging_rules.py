@@ -17,6 +17,11 @@ def spans(text: str, label: str) -> list[tuple[str, dict]]:
     return [(text[s.start : s.end], s.attrs) for s in tagger.tag(text) if s.label == label]
 
 
+def speakers(text: str) -> dict[str, str]:
+    """Quoted text -> speaker."""
+    return {content: attrs["speaker"] for content, attrs in spans(text, "quote")}
+
+
 @pytest.mark.parametrize(
     ("opening", "closing"),
     [('"', '"'), ("“", "”"), ("«", "»")],
@@ -162,8 +167,7 @@ def test_reported_speech_without_that_and_after_the_content():
         "Mayor Ines Duarte said the new tram line will open in October. "
         "The budget is already spent, the city treasurer warned on Friday."
     )
-    quotes = {c: a["speaker"] for c, a in spans(text, "quote")}
-    assert quotes == {
+    assert speakers(text) == {
         "the new tram line will open in October": "Mayor Ines Duarte",
         "The budget is already spent": "the city treasurer",
     }
@@ -201,8 +205,7 @@ def test_present_tense_reporting_and_hypothetical_verbs():
         "Ministers insist the shortfall is only temporary. "
         "The question is whether the minister will acknowledge that the target was missed."
     )
-    quotes = {c: a["speaker"] for c, a in spans(text, "quote")}
-    assert quotes == {
+    assert speakers(text) == {
         "the plan is far too ambitious": "Some economists",
         "the shortfall is only temporary": "Ministers",
     }

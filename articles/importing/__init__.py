@@ -8,7 +8,15 @@ from articles.importing.readers import (
     ImportFormatError,
     Record,
     read_upload,
+    record_from_object,
 )
 from articles.importing.web import fetch_article
 
-__all__ = ["SUPPORTED_EXTENSIONS", "ImportFormatError", "Record", "fetch_article", "read_upload"]
+__all__ = [
+    "SUPPORTED_EXTENSIONS",
+    "ImportFormatError",
+    "Record",
+    "fetch_article",
+    "read_upload",
+    "record_from_object",
+]

@@ -122,18 +122,23 @@ def read_jsonl(name: str, content: str) -> Iterator[Record]:
             raise ImportFormatError(f"{where}: expected a JSON object.", field="file")
         if "text" not in item:
             raise ImportFormatError(f"{where}: field 'text' is missing.", field="text")
-        yield Record(
-            where=where,
-            text=item["text"],
-            title=item.get("title") or "",
-            meta=item.get("meta") if item.get("meta") is not None else {},
-            source_url=item.get("source_url") or "",
-            author=item.get("author") or "",
-            published_at=item.get("published_at"),
-            language=item.get("language") or "en",
-            external_id=item.get("id"),
-            spans=item.get("spans"),
-        )
+        yield record_from_object(item, where=where)
+
+
+def record_from_object(item: dict[str, Any], *, where: str) -> Record:
+    """A record from a JSON object in the JSONL shape (missing text is left to validation)."""
+    return Record(
+        where=where,
+        text=item.get("text"),
+        title=item.get("title") or "",
+        meta=item.get("meta") if item.get("meta") is not None else {},
+        source_url=item.get("source_url") or "",
+        author=item.get("author") or "",
+        published_at=item.get("published_at"),
+        language=item.get("language") or "en",
+        external_id=item.get("id"),
+        spans=item.get("spans"),
+    )
 
 
 def read_csv(name: str, content: str) -> Iterator[Record]:

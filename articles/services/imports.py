@@ -22,7 +22,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from articles.errors import DomainError, NotAllowed
-from articles.importing import Record, fetch_article, read_upload
+from articles.importing import Record, fetch_article, read_upload, record_from_object
 from articles.models import Article, ImportJob, Label, Project, Role, Span
 from articles.services.pretag import pretag_enqueue
 from articles.services.span_rows import SpanRow, span_rows_insert
@@ -449,18 +449,7 @@ def import_one(
     *, project: Project, data: dict[str, Any], user: AbstractBaseUser | None, spans_as: SpansAs
 ) -> ImportJob:
     """Import one article given as a JSON object (the JSONL record shape)."""
-    record = Record(
-        where="article",
-        text=data.get("text"),
-        title=data.get("title") or "",
-        meta=data.get("meta") if data.get("meta") is not None else {},
-        source_url=data.get("source_url") or "",
-        author=data.get("author") or "",
-        published_at=data.get("published_at"),
-        language=data.get("language") or "en",
-        external_id=data.get("id"),
-        spans=data.get("spans"),
-    )
+    record = record_from_object(data, where="article")
     return articles_import(
         project=project, records=[record], user=user, source="api", spans_as=spans_as
     )

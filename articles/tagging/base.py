@@ -19,6 +19,23 @@ class Suggestion:
     def key(self) -> tuple[str, int, int]:
         return (self.label, self.start, self.end)
 
+    def as_span(self, text: str, tagger_version: str | None = None) -> dict[str, Any]:
+        """The span record of the export/import JSONL shape, as an unreviewed suggestion."""
+        span = {
+            "start": self.start,
+            "end": self.end,
+            "label": self.label,
+            "text": text[self.start : self.end],
+            "attrs": self.attrs,
+            "origin": "machine",
+            "status": "suggested",
+            "annotator": None,
+            "confidence": self.confidence,
+        }
+        if tagger_version is not None:
+            span["tagger_version"] = tagger_version
+        return span
+
 
 @runtime_checkable
 class Tagger(Protocol):

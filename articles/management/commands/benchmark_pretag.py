@@ -30,22 +30,7 @@ def _variants(body: str, count: int) -> list[str]:
 
 
 def _with_spans(text: str, suggestions: list[Any], per_article: int) -> list[dict[str, Any]]:
-    spans = []
-    for s in suggestions[:per_article]:
-        spans.append(
-            {
-                "start": s.start,
-                "end": s.end,
-                "label": s.label,
-                "text": text[s.start : s.end],
-                "attrs": s.attrs,
-                "origin": "machine",
-                "status": "suggested",
-                "annotator": None,
-                "confidence": s.confidence,
-            }
-        )
-    return spans
+    return [s.as_span(text) for s in suggestions[:per_article]]
 
 
 class Command(BaseCommand):

@@ -55,21 +55,7 @@ class Command(BaseCommand):
         out = options["predictions"].open("w", encoding="utf-8") if options["predictions"] else None
         for record in gold:
             text = record["text"]
-            predicted = [
-                {
-                    "start": s.start,
-                    "end": s.end,
-                    "label": s.label,
-                    "text": text[s.start : s.end],
-                    "attrs": s.attrs,
-                    "origin": "machine",
-                    "status": "suggested",
-                    "annotator": None,
-                    "confidence": s.confidence,
-                    "tagger_version": tagger_id(tagger),
-                }
-                for s in tagger.tag(text)
-            ]
+            predicted = [s.as_span(text, tagger_id(tagger)) for s in tagger.tag(text)]
             pairs.append((record["spans"], predicted))
             if out:
                 row = {

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import Q
 
 from articles.errors import Conflict, DomainError, NotAllowed
-from articles.models import Article, Label, Role, Span, SpanEvent
+from articles.models import ROLE_RANK, Article, Label, Role, Span, SpanEvent
 from articles.text import trim_span
 
 Decision = Literal["accept", "reject"]
@@ -62,9 +63,23 @@ def _record(
     )
 
 
-def _require_role(article: Article, actor: AbstractBaseUser, *, gold: bool) -> None:
+def _lock_for_write(article: Article, actor: AbstractBaseUser, *, gold: bool) -> None:
+    """Check the actor's role and lock the article row, in one query.
+
+    The lock serialises writes on one article, so two overlap or one-decision checks
+    cannot both pass; it is why the inserts below need no savepoint to catch a race.
+    """
     needed = Role.REVIEWER if gold else Role.EDITOR
-    if not article.project.allows(actor, needed):
+    articles = Article.objects.select_for_update(of=("self",)).filter(pk=article.pk)
+    if actor.is_superuser:
+        articles.values_list("pk").first()
+        return
+    role = (
+        articles.filter(project__memberships__user=actor)
+        .values_list("project__memberships__role", flat=True)
+        .first()
+    )
+    if role is None or ROLE_RANK[Role(role)] < ROLE_RANK[needed]:
         what = "the gold layer" if gold else "spans"
         raise NotAllowed(f"Your role in this project does not allow editing {what}.")
 
@@ -112,16 +127,15 @@ def _check_overlap(
         .first()
     )
     if clash is not None:
-        raise DomainError(
-            f"It overlaps your {label.name} span {clash.pk} [{clash.start}, {clash.end}); "
-            "spans of one label never overlap.",
-            field="start",
-        )
+        raise _overlap_error(label, clash)
 
 
-def _lock_article(article: Article) -> None:
-    # Serialises writes on one article so that two overlap checks cannot both pass.
-    Article.objects.select_for_update().filter(pk=article.pk).values_list("pk").first()
+def _overlap_error(label: Label, clash: Span) -> DomainError:
+    return DomainError(
+        f"It overlaps your {label.name} span {clash.pk} [{clash.start}, {clash.end}); "
+        "spans of one label never overlap.",
+        field="start",
+    )
 
 
 @transaction.atomic
@@ -137,10 +151,9 @@ def span_create(
     gold: bool = False,
 ) -> Span:
     """A human span in the actor's layer. Preconditions: actor is an editor (reviewer for gold)."""
-    _require_role(article, actor, gold=gold)
     _check_label(article, label)
     start, end, text = span_offsets(article=article, start=start, end=end)
-    _lock_article(article)
+    _lock_for_write(article, actor, gold=gold)
     _check_overlap(article=article, label=label, start=start, end=end, annotator=actor, gold=gold)
     span = Span.objects.create(
         article=article,
@@ -185,41 +198,42 @@ def _check_version(row: Span, version: int | None) -> None:
 def _decide_suggestion(
     suggestion: Span, *, actor: AbstractBaseUser, decision: Decision, gold: bool
 ) -> Span:
-    existing = _existing_decision(suggestion, actor, gold)
-    if existing is not None:
-        raise Conflict("You already decided on this suggestion.", current=existing)
     status = Span.Status.ACCEPTED if decision == "accept" else Span.Status.REJECTED
+    # One query finds both reasons to refuse: an earlier decision on this suggestion, and
+    # (for an accept) an accepted span of the same label that it would overlap.
+    refusals = Q(derived_from=suggestion)
     if status == Span.Status.ACCEPTED:
-        _check_overlap(
-            article=suggestion.article,
-            label=suggestion.label,
-            start=suggestion.start,
-            end=suggestion.end,
-            annotator=actor,
-            gold=gold,
+        refusals |= Q(
+            label_id=suggestion.label_id,
+            status=Span.Status.ACCEPTED,
+            start__lt=suggestion.end,
+            end__gt=suggestion.start,
         )
-    try:
-        with transaction.atomic():
-            row = Span.objects.create(
-                article=suggestion.article,
-                label=suggestion.label,
-                start=suggestion.start,
-                end=suggestion.end,
-                text=suggestion.text,
-                attrs=suggestion.attrs,
-                origin=Span.Origin.MACHINE,
-                status=status,
-                confidence=suggestion.confidence,
-                tagger_version=suggestion.tagger_version,
-                annotator=actor,
-                gold=gold,
-                derived_from=suggestion,
-            )
-    except IntegrityError:
-        existing = _existing_decision(suggestion, actor, gold)
-        if existing is None:
-            raise
-        raise Conflict("You already decided on this suggestion.", current=existing) from None
+    blocking = list(
+        Span.objects.select_related("label")
+        .filter(refusals, article_id=suggestion.article_id, annotator=actor, gold=gold)
+        .order_by("start")[:2]
+    )
+    for row in blocking:
+        if row.derived_from_id == suggestion.pk:
+            raise Conflict("You already decided on this suggestion.", current=row)
+    if blocking:
+        raise _overlap_error(suggestion.label, blocking[0])
+    row = Span.objects.create(
+        article=suggestion.article,
+        label=suggestion.label,
+        start=suggestion.start,
+        end=suggestion.end,
+        text=suggestion.text,
+        attrs=suggestion.attrs,
+        origin=Span.Origin.MACHINE,
+        status=status,
+        confidence=suggestion.confidence,
+        tagger_version=suggestion.tagger_version,
+        annotator=actor,
+        gold=gold,
+        derived_from=suggestion,
+    )
     _record(row, actor=actor, action=decision, before=None)
     return row
 
@@ -237,8 +251,7 @@ def span_decide(
     on a row of the actor's layer it changes its status (``version`` required)."""
     if decision not in ("accept", "reject"):
         raise DomainError("Decision must be 'accept' or 'reject'.", field="decision")
-    _require_role(span.article, actor, gold=gold)
-    _lock_article(span.article)
+    _lock_for_write(span.article, actor, gold=gold if span.is_suggestion else span.gold)
     if span.is_suggestion:
         return _decide_suggestion(span, actor=actor, decision=decision, gold=gold)
     row = _own_row(span, actor)
@@ -284,8 +297,7 @@ def span_update(
     boundaries or attributes makes the row ``origin=human`` (an edit), and an edited row is
     accepted.
     """
-    _require_role(span.article, actor, gold=gold if span.is_suggestion else span.gold)
-    _lock_article(span.article)
+    _lock_for_write(span.article, actor, gold=gold if span.is_suggestion else span.gold)
     if span.is_suggestion:
         existing = _existing_decision(span, actor, gold)
         if existing is not None:
@@ -369,7 +381,7 @@ def span_delete(*, span: Span, actor: AbstractBaseUser, version: int | None) -> 
     """
     if span.is_suggestion:
         raise NotAllowed("Suggestions are rejected, not deleted.")
-    _require_role(span.article, actor, gold=span.gold)
+    _lock_for_write(span.article, actor, gold=span.gold)
     row = _own_row(span, actor)
     _check_version(row, version)
     before = span_state(row)

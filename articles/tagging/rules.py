@@ -33,6 +33,7 @@ QUOTE_CHARS = '"“”«»„'
 # only before a non-letter.
 ALL_OPENERS = {**OPENERS, "‘": "’"}
 MARK_CHARS = QUOTE_CHARS + "‘’"
+_MARK = re.compile("[" + re.escape(MARK_CHARS) + "]")
 
 REPORTING_VERBS = (
     "said|says|say|told|tells|tell|stated|states|state|emphasi[sz]ed|emphasi[sz]es|explained|"
@@ -283,10 +284,8 @@ def _mark_pairs(
     pairs: list[tuple[int, int]] = []
     open_at: int | None = None
     expected = ""
-    for i in range(start, end):
-        char = text[i]
-        if char not in MARK_CHARS:
-            continue
+    for mark in _MARK.finditer(text, start, end):
+        i, char = mark.start(), mark.group()
         if open_at is None or (expected == "’" and char in OPENERS):
             # A pending single mark ("the ‘90s") gives way to a double one.
             if char in ALL_OPENERS and _can_open(text, i, start):
@@ -644,8 +643,11 @@ def _cue_matches(segment: str) -> list[re.Match]:
     faster, since the big alternation runs at a few words instead of every position."""
     matches = []
     after = 0
+    words = _LETTERS.findall(segment)
+    if _CUE_STARTS.isdisjoint(map(str.lower, words)):
+        return matches  # most clauses: no word can start a cue
     for word in _LETTERS.finditer(segment):
-        if word.start() < after or word.group().lower() not in _CUE_STARTS:
+        if word.group().lower() not in _CUE_STARTS or word.start() < after:
             continue
         match = _CUES.match(segment, word.start())
         if match:

@@ -25,7 +25,6 @@ from syntok import segmenter
 from syntok._segmentation_states import State as _SyntokState
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"”»’')\]]*(?=\s+[\"“«‘'(\[]?[A-Z0-9])")
-_WORD_BEFORE = re.compile(r"(\S+)$")
 _NEXT_WORD = re.compile(r"\s+[\"“«‘'(\[]?(\w+)")
 
 
@@ -76,10 +75,14 @@ def _abbreviation_verdict(line: str, dot: int, cut: int) -> bool | None:
     """
     if line[dot] != ".":
         return True
-    word = _WORD_BEFORE.search(line, 0, dot)
-    if word is None:
+    # The run of non-space before the dot, scanned backwards: a regex search from the line
+    # start would rescan the whole paragraph for every full stop.
+    begin = dot
+    while begin > 0 and not line[begin - 1].isspace():
+        begin -= 1
+    if begin == dot:
         return True
-    token = word.group(1).lstrip("\"“«‘'([")
+    token = line[begin:dot].lstrip("\"“«‘'([")
     if token in _SyntokState.months:
         return None  # "Jan. 5" or a sentence ending in a month: syntok's full analysis
     if not (len(token) <= 1 or "." in token or token in _SyntokState.abbreviations):

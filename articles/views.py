@@ -75,7 +75,7 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
             "pretag_state": article.pretag_state,
         },
         "labels": [selectors.label_json(label) for label in labels],
-        "spans": selectors.editor_spans(article=article, user=request.user),
+        "spans": selectors.editor_spans(article=article, user=request.user, labels=labels),
         "can_edit": selectors.can_edit(article),
         "user": request.user.get_username(),
         "csrf": get_token(request),

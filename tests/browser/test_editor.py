@@ -290,3 +290,38 @@ def test_undo_brings_back_deleted_span_and_earlier_decision(page, live_server, t
     row.refresh_from_db()
     assert row.status == "accepted"
     assert page.locator(".toast.error").count() == 0
+
+
+def test_undo_of_bulk_accept_of_several_rows_restores_every_suggestion(
+    page, live_server, teammate, seeded
+):
+    base = live_server.url
+    login(page, base, "teammate", PASSWORD)
+    open_editor(page, base, seeded["article"].pk)
+    suggestions = [seeded["claim"], seeded["spec"], seeded["quote"]]
+    page.keyboard.press("b")
+    page.select_option("#bulk-form select[name=decision]", "accept")
+    assert page.locator("#bulk-count").text_content() == "3 suggestions match."
+    page.click("#bulk-confirm")
+    idle(page)
+    rows = Span.objects.filter(derived_from__in=suggestions, annotator=teammate)
+    assert sorted(rows.values_list("status", flat=True)) == ["accepted"] * 3
+    assert page.locator("#progress").text_content().startswith("0 pending")
+    page.keyboard.press("Control+z")
+    idle(page)
+    assert not Span.objects.filter(derived_from__in=suggestions).exists()
+    # Every suggestion is pending again on the page, under its own id.
+    drawn = page.evaluate(
+        "() => window.annEditor.spans().map((s) => [s.id, s.status, s.annotator])"
+    )
+    assert sorted(drawn) == sorted([s.pk, "suggested", None] for s in suggestions)
+    for suggestion in suggestions:
+        assert page.locator(f'[data-span-id="{suggestion.pk}"]').count() >= 1
+    assert page.locator("#progress").text_content().startswith("3 pending")
+    # The undo is spent: a second one has nothing to do and changes nothing.
+    page.keyboard.press("Control+z")
+    idle(page)
+    assert page.locator(".toast").last.text_content() == "Nothing to undo."
+    assert Span.objects.filter(article=seeded["article"]).count() == 3
+    assert page.locator(".toast.error").count() == 0
+    assert page.errors == []

@@ -166,6 +166,11 @@ class Command(BaseCommand):
             help="Spans added for the second database size of the decision benchmark.",
         )
         parser.add_argument("--keep", action="store_true", help="Keep the benchmark project.")
+        parser.add_argument(
+            "--profile",
+            action="store_true",
+            help="Also print where a page load's time goes (navigation and resource timing).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not os.access(options["chromium"], os.X_OK):
@@ -251,6 +256,13 @@ class Command(BaseCommand):
                       painted: performance.getEntriesByName('spans-painted')[0].startTime,
                       bytes, body, requests: res.length + 1,
                       response: nav.responseEnd, script: start ? start.startTime : 0,
+                      ttfb: nav.responseStart, interactive: nav.domInteractive,
+                      list: performance.getEntriesByName('list-drawn')[0]?.startTime ?? 0,
+                      ready: performance.getEntriesByName('editor-spans-ready')[0].startTime,
+                      textDrawn: performance.getEntriesByName('editor-text-drawn')[0].startTime,
+                      resources: res.map((r) => [
+                        r.name.split('/').pop(), r.startTime, r.responseEnd, r.transferSize,
+                      ]),
                       text: performance.getEntriesByName('editor-text-drawn')[0].startTime
                         - performance.getEntriesByName('editor-spans-ready')[0].startTime,
                     };
@@ -272,6 +284,17 @@ class Command(BaseCommand):
                 f"{_median([w['response'] for w in warm]):.0f} ms, editor script started "
                 f"{_median([w['script'] for w in warm]):.0f} ms)"
             )
+            if options["profile"]:
+                w = warm[-1]
+                out.append(
+                    f"  profile, last warm seed load: first byte {w['ttfb']:.0f} ms, HTML "
+                    f"{w['response']:.0f} ms, DOM interactive {w['interactive']:.0f} ms, script "
+                    f"{w['script']:.0f} ms, drawn {w['drawn']:.0f} ms; resources: "
+                    + ", ".join(
+                        f"{name} {t0:.0f}-{t1:.0f} ms ({size} B)"
+                        for name, t0, t1, size in w["resources"]
+                    )
+                )
             runs = [load(big) for _ in range(3)]
             out.append(
                 f"long article ({len(big.text.split())} words, {big_spans} spans), median "
@@ -282,6 +305,15 @@ class Command(BaseCommand):
                 f"{_median([r['text'] for r in runs]):.0f} ms), page "
                 f"{runs[0]['body'] / 1024:.0f} kB"
             )
+            if options["profile"]:
+                r = runs[-1]
+                out.append(
+                    f"  profile, last long load: first byte {r['ttfb']:.0f} ms, HTML "
+                    f"{r['response']:.0f} ms, DOM interactive {r['interactive']:.0f} ms, script "
+                    f"{r['script']:.0f} ms, spans parsed {r['ready']:.0f} ms, text drawn "
+                    f"{r['textDrawn']:.0f} ms, drawn {r['drawn']:.0f} ms, painted "
+                    f"{r['painted']:.0f} ms, side list {r['list']:.0f} ms"
+                )
             page.keyboard.press("j")  # focus the first suggestion; each accept moves on
             latencies = page.evaluate(
                 """async (n) => {

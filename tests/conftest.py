@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test.utils import override_settings
+from rest_framework.test import APIClient
 
 from articles.services import membership_set
 from tests.factories import make_article, make_project, make_user
@@ -64,3 +65,15 @@ def article(project):
         '"We are ready," said Ana Lima.',
         title="Bridge",
     )
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)``: an API client authenticated as that user."""
+
+    def build(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return build

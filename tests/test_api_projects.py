@@ -1,21 +1,8 @@
 """Projects, members, labels, article and span lists: visibility, roles, filters, cursors."""
 
-import pytest
-from rest_framework.test import APIClient
-
 from articles.models import Label, Membership
 from articles.services import review_set_state, span_decide
 from tests.factories import make_article, make_project, make_suggestion, make_user
-
-
-@pytest.fixture
-def client_for():
-    def build(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return build
 
 
 def test_members_see_project_outsiders_get_404(client_for, owner, viewer, outsider, project):

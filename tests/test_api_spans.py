@@ -1,22 +1,11 @@
 """Span-editing API: layers, create, edit, decide, undo, bulk decisions, review, errors."""
 
-import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from articles.models import Span
 from articles.services import span_create, span_decide
 from tests.factories import PASSWORD, label, make_suggestion
-
-
-@pytest.fixture
-def client_for():
-    def build(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return build
 
 
 def test_article_detail_has_text_and_labels(client_for, owner, article):

@@ -19,16 +19,6 @@ TEXT = (
 
 
 @pytest.fixture
-def client_for():
-    def build(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return build
-
-
-@pytest.fixture
 def dataset(project, owner, teammate):
     """Two articles: accepted, rejected, edited and human spans from two annotators."""
     first = make_article(project, TEXT, title="Bridge")

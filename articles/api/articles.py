@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles.api.pagination import paginated
-from articles.api.serializers import ArticleFilterIn, ArticleListOut, ArticleOut
+from articles.api.serializers import ArticleFilterIn, ArticleListOut, ArticleOut, validated
 from articles.api.spans import ERRORS
 from articles.selectors import api as selectors
 
@@ -21,9 +21,7 @@ class ArticleListView(APIView):
         summary="Articles of your projects (cursor-paginated)",
     )
     def get(self, request: Request) -> Response:
-        query = ArticleFilterIn(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        values = query.validated_data
+        values = validated(ArticleFilterIn, request.query_params)
         articles = selectors.article_list(
             user=request.user,
             project_id=values.get("project"),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,9 +18,10 @@ from rest_framework.views import APIView
 
 from articles import exports
 from articles.api.pagination import paginated
-from articles.api.serializers import ExportQueryIn, SnapshotIn, SnapshotOut
+from articles.api.permissions import project_for
+from articles.api.serializers import ExportQueryIn, SnapshotIn, SnapshotOut, validated
 from articles.api.spans import ERRORS
-from articles.models import Snapshot, Span
+from articles.models import Project, Snapshot, Span
 from articles.selectors import api as selectors
 from articles.selectors.exports import ExportFilters, export_labels, export_rows
 from articles.services.snapshots import snapshot_request
@@ -33,7 +36,22 @@ class IgnoreFormatParameter(DefaultContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def export_filters(values: dict[str, Any]) -> ExportFilters:
+def export_filters(project: Project, values: dict[str, Any]) -> ExportFilters:
+    """The filters of an export or snapshot request; names must exist (400 otherwise).
+
+    An unknown label or annotator would silently export nothing, which looks like an empty
+    dataset rather than a typo.
+    """
+    errors: dict[str, list[str]] = {}
+    known = set(project.labels.values_list("name", flat=True))
+    unknown = [name for name in values.get("labels") or () if name not in known]
+    if unknown:
+        errors["labels"] = [f"No label named {', '.join(unknown)} in this project."]
+    annotator = values.get("annotator")
+    if annotator and not get_user_model().objects.filter(username=annotator).exists():
+        errors["annotator"] = [f"No user named {annotator!r}."]
+    if errors:
+        raise ValidationError(errors)
     statuses = list(values.get("status") or [Span.Status.ACCEPTED])
     if values.get("include_rejected") and Span.Status.REJECTED not in statuses:
         statuses.append(Span.Status.REJECTED)
@@ -63,11 +81,9 @@ class ExportView(APIView):
         + ". For `spacy`, spans off token boundaries are listed per record (`misaligned`).",
     )
     def get(self, request: Request, project_id: int) -> StreamingHttpResponse:
-        project = selectors.project_get(user=request.user, project_id=project_id)
-        query = ExportQueryIn(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        values = query.validated_data
-        filters = export_filters(values)
+        project = project_for(request, project_id)
+        values = validated(ExportQueryIn, request.query_params)
+        filters = export_filters(project, values)
         writer_class = exports.get_writer(values["format"])
         writer = writer_class(
             labels=export_labels(project, filters),
@@ -94,7 +110,7 @@ class SnapshotListView(APIView):
         responses={200: SnapshotOut(many=True), **ERRORS},
     )
     def get(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        project = project_for(request, project_id)
         return paginated(
             request, self, Snapshot.objects.filter(project=project), _snapshot_out(request)
         )
@@ -106,14 +122,13 @@ class SnapshotListView(APIView):
         summary="Freeze a versioned export file, built by a background worker",
     )
     def post(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
-        data = SnapshotIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        project = project_for(request, project_id)
+        values = validated(SnapshotIn, request.data)
         snapshot = snapshot_request(
             project=project,
             actor=request.user,
-            format=data.validated_data["format"],
-            filters=export_filters(data.validated_data),
+            format=values["format"],
+            filters=export_filters(project, values),
         )
         body = SnapshotOut(snapshot, context={"request": request}).data
         return Response(body, status=status.HTTP_202_ACCEPTED)

@@ -16,8 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from articles.api.permissions import project_for, require_role
 from articles.api.spans import ERRORS
-from articles.errors import NotAllowed
 from articles.models import ImportJob, Project, Role
 from articles.selectors import api as selectors
 from articles.services import imports as import_services
@@ -114,10 +114,7 @@ TOO_LARGE = {413: OpenApiResponse(description="The upload exceeds IMPORT_MAX_UPL
 
 
 def _editable_project(request: Request, project_id: int) -> Project:
-    project = selectors.project_get(user=request.user, project_id=project_id)
-    if not project.allows(request.user, Role.EDITOR):
-        raise NotAllowed("Your role in this project does not allow importing or pre-tagging.")
-    return project
+    return project_for(request, project_id, at_least=Role.EDITOR, action="import or pre-tag")
 
 
 class ArticleCreateView(APIView):
@@ -220,8 +217,7 @@ class ArticlePretagView(APIView):
     )
     def post(self, request: Request, article_id: int) -> Response:
         article = selectors.article_get(user=request.user, article_id=article_id)
-        if not article.project.allows(request.user, Role.EDITOR):
-            raise NotAllowed("Your role in this project does not allow pre-tagging.")
+        require_role(article, request.user, Role.EDITOR, "pre-tag")
         body = PretagIn(data=request.data)
         body.is_valid(raise_exception=True)
         tagger = body.validated_data.get("tagger") or None

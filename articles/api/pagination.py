@@ -29,9 +29,7 @@ def paginated(
     return paginator.get_paginated_response(serializer(page, many=True).data)
 
 
-class ByArticle(CursorPagination):
+class ByArticle(ById):
     """Spans in article order: indexed by article, and what a reader of a dataset expects."""
 
     ordering = ("article_id", "id")
-    page_size_query_param = "page_size"
-    max_page_size = 500

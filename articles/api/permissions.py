@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
 
-from articles.models import ROLE_RANK, Role
+from articles.models import ROLE_RANK, Project, Role
+from articles.selectors import api as selectors
 
 
 def role_at_least(role: str | None, needed: Role) -> bool:
@@ -34,3 +36,17 @@ def require_role(obj: Any, user: Any, needed: Role, action: str) -> None:
     """Raise 403 unless the user's role on the object's project is at least ``needed``."""
     if not role_at_least(effective_role(obj, user), needed):
         raise PermissionDenied(f"Your role in this project does not allow you to {action}.")
+
+
+def project_for(
+    request: Request, project_id: int, *, at_least: Role | None = None, action: str = ""
+) -> Project:
+    """The project of the URL for this user: 404 for outsiders, 403 below ``at_least``.
+
+    One place for the lookup every project-scoped view starts with; ``action`` completes the
+    403 message ("… does not allow you to <action>").
+    """
+    project = selectors.project_get(user=request.user, project_id=project_id)
+    if at_least is not None:
+        require_role(project, request.user, at_least, action or "do this")
+    return project

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from articles import services
 from articles.api.pagination import ByArticle, paginated
-from articles.api.permissions import require_role
+from articles.api.permissions import project_for
 from articles.api.serializers import (
     LabelIn,
     LabelOut,
@@ -28,6 +28,7 @@ from articles.api.serializers import (
     ProjectUpdateIn,
     SpanFilterIn,
     SpanOut,
+    validated,
 )
 from articles.api.spans import ERRORS
 from articles.models import Label, Role
@@ -52,9 +53,8 @@ class ProjectListView(APIView):
     def post(self, request: Request) -> Response:
         if not request.user.is_staff:
             raise PermissionDenied("Only staff users create projects.")
-        data = ProjectCreateIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        project = services.project_create(created_by=request.user, **data.validated_data)
+        values = validated(ProjectCreateIn, request.data)
+        project = services.project_create(created_by=request.user, **values)
         project.my_role = Role.ADMIN
         return Response(ProjectOut(project).data, status=status.HTTP_201_CREATED)
 
@@ -62,7 +62,7 @@ class ProjectListView(APIView):
 class ProjectDetailView(APIView):
     @extend_schema(operation_id="project_retrieve", responses={200: ProjectOut, **ERRORS})
     def get(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        project = project_for(request, project_id)
         return Response(ProjectOut(project).data)
 
     @extend_schema(
@@ -72,12 +72,9 @@ class ProjectDetailView(APIView):
         summary="Change project settings (admins)",
     )
     def patch(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
-        data = ProjectUpdateIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        project = services.project_update(
-            project=project, actor=request.user, **data.validated_data
-        )
+        project = project_for(request, project_id)
+        values = validated(ProjectUpdateIn, request.data)
+        project = services.project_update(project=project, actor=request.user, **values)
         return Response(ProjectOut(project).data)
 
 
@@ -87,7 +84,7 @@ class MemberListView(APIView):
         responses={200: MembershipOut(many=True), **ERRORS},
     )
     def get(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        project = project_for(request, project_id)
         return paginated(request, self, selectors.membership_list(project=project), MembershipOut)
 
     @extend_schema(
@@ -97,15 +94,10 @@ class MemberListView(APIView):
         summary="Add a member or change their role (admins)",
     )
     def post(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
-        require_role(project, request.user, Role.ADMIN, "manage members")
-        data = MembershipIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        project = project_for(request, project_id, at_least=Role.ADMIN, action="manage members")
+        values = validated(MembershipIn, request.data)
         membership = services.membership_change(
-            project=project,
-            actor=request.user,
-            user=data.validated_data["user"],
-            role=data.validated_data["role"],
+            project=project, actor=request.user, user=values["user"], role=values["role"]
         )
         return Response(MembershipOut(membership).data)
 
@@ -117,9 +109,13 @@ class MemberDetailView(APIView):
         summary="Remove a member (admins); the last admin stays",
     )
     def delete(self, request: Request, project_id: int, username: str) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
-        require_role(project, request.user, Role.ADMIN, "manage members")
-        user = get_user_model().objects.filter(username=username).first()
+        project = project_for(request, project_id, at_least=Role.ADMIN, action="manage members")
+        # A NUL cannot be in a username, and PostgreSQL refuses it in a query.
+        user = (
+            None
+            if "\x00" in username
+            else get_user_model().objects.filter(username=username).first()
+        )
         if user is None or not project.memberships.filter(user=user).exists():
             raise Http404("No such member.")
         services.membership_change(project=project, actor=request.user, user=user, role=None)
@@ -135,7 +131,7 @@ class LabelListView(APIView):
         summary="The project's labels in display order (not paginated)",
     )
     def get(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
+        project = project_for(request, project_id)
         return Response(LabelOut(selectors.label_list(project=project), many=True).data)
 
     @extend_schema(
@@ -145,10 +141,9 @@ class LabelListView(APIView):
         summary="Add a label (admins)",
     )
     def post(self, request: Request, project_id: int) -> Response:
-        project = selectors.project_get(user=request.user, project_id=project_id)
-        data = LabelIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        label = services.label_create(project=project, actor=request.user, **data.validated_data)
+        project = project_for(request, project_id)
+        values = validated(LabelIn, request.data)
+        label = services.label_create(project=project, actor=request.user, **values)
         return Response(LabelOut(label).data, status=status.HTTP_201_CREATED)
 
 
@@ -172,9 +167,8 @@ class LabelDetailView(APIView):
     )
     def patch(self, request: Request, label_id: int) -> Response:
         label = _label_get(request, label_id)
-        data = LabelUpdateIn(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        label = services.label_update(label=label, actor=request.user, **data.validated_data)
+        values = validated(LabelUpdateIn, request.data, partial=True)
+        label = services.label_update(label=label, actor=request.user, **values)
         return Response(LabelOut(label).data)
 
     @extend_schema(
@@ -195,9 +189,7 @@ class SpanListView(APIView):
         summary="Spans across your projects (cursor-paginated, by article then id)",
     )
     def get(self, request: Request) -> Response:
-        query = SpanFilterIn(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        values = query.validated_data
+        values = validated(SpanFilterIn, request.query_params)
         spans = selectors.span_list(
             user=request.user,
             project_id=values.get("project"),

@@ -18,6 +18,7 @@ from articles.models import (
     Snapshot,
     Span,
 )
+from articles.services.spans import span_state
 
 # ---- outputs -----------------------------------------------------------------------------
 
@@ -70,24 +71,14 @@ class SpanOut(serializers.ModelSerializer):
     def to_representation(self, span: Span) -> dict[str, Any]:
         # Same output as the declared fields (a test compares them), without building the
         # field objects on every request: that was a sixth of a decision's server time.
+        # The history record (``span_state``) is the common part; the API adds the rest.
         return {
-            "id": span.pk,
+            **span_state(span),
             "article": span.article_id,
-            "label": span.label.name,
-            "start": span.start,
-            "end": span.end,
-            "text": span.text,
-            "attrs": span.attrs,
-            "origin": span.origin,
-            "status": span.status,
             "kind": span.kind,
             "confidence": span.confidence,
             "tagger_version": span.tagger_version,
             "annotator": self.get_annotator(span),
-            "gold": span.gold,
-            "derived_from": span.derived_from_id,
-            "note": span.note,
-            "version": span.version,
             "created_at": _DATETIME.to_representation(span.created_at),
             "updated_at": _DATETIME.to_representation(span.updated_at),
         }
@@ -229,11 +220,46 @@ class SnapshotOut(serializers.ModelSerializer):
 # ---- inputs ------------------------------------------------------------------------------
 
 
+# Ids are bigints; a larger number is a typo, not a row that could exist.
+MAX_ID = 2**63 - 1
+
+
+def _id_field(**kwargs: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+class AttrsField(serializers.DictField):
+    """A JSON object for ``Span.attrs``; PostgreSQL's jsonb cannot store a NUL character."""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        value = super().to_internal_value(data)
+        if _has_nul(value):
+            raise serializers.ValidationError("Null characters are not allowed.")
+        return value
+
+
+def validated(serializer_class: type[serializers.Serializer], data: Any, **kwargs: Any) -> Any:
+    """The validated data of an input serializer; a 400 with field messages otherwise."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 class SpanCreateIn(serializers.Serializer):
     label = serializers.CharField(max_length=50)
     start = serializers.IntegerField(min_value=0)
     end = serializers.IntegerField(min_value=0)
-    attrs = serializers.DictField(required=False, default=dict)
+    attrs = AttrsField(required=False, default=dict)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     gold = serializers.BooleanField(required=False, default=False)
 
@@ -243,7 +269,7 @@ class SpanUpdateIn(serializers.Serializer):
     label = serializers.CharField(max_length=50, required=False)
     start = serializers.IntegerField(min_value=0, required=False)
     end = serializers.IntegerField(min_value=0, required=False)
-    attrs = serializers.DictField(required=False)
+    attrs = AttrsField(required=False)
     note = serializers.CharField(required=False, allow_blank=True)
     gold = serializers.BooleanField(
         required=False, default=False, help_text="Edit a suggestion into the gold layer."
@@ -258,9 +284,7 @@ class DecisionIn(serializers.Serializer):
 
 class BulkDecisionIn(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["accept", "reject"])
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=10_000
-    )
+    ids = serializers.ListField(child=_id_field(), required=False, max_length=10_000)
     label = serializers.CharField(max_length=50, required=False)
     min_confidence = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
     max_confidence = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
@@ -281,7 +305,7 @@ class VersionQuery(serializers.Serializer):
 
 
 class ArticleFilterIn(serializers.Serializer):
-    project = serializers.IntegerField(required=False)
+    project = _id_field(required=False)
     review_state = serializers.ChoiceField(choices=["new", "in_progress", "done"], required=False)
     pretag_state = serializers.ChoiceField(choices=Article.PretagState.choices, required=False)
     q = serializers.CharField(required=False, help_text="Text search in title and body.")
@@ -289,8 +313,8 @@ class ArticleFilterIn(serializers.Serializer):
 
 
 class SpanFilterIn(serializers.Serializer):
-    project = serializers.IntegerField(required=False)
-    article = serializers.IntegerField(required=False)
+    project = _id_field(required=False)
+    article = _id_field(required=False)
     label = serializers.CharField(required=False, help_text="Label name; comma-separated.")
     status = serializers.ChoiceField(choices=Span.Status.choices, required=False)
     origin = serializers.ChoiceField(choices=Span.Origin.choices, required=False)
@@ -370,11 +394,12 @@ class ExportQueryIn(serializers.Serializer):
 
     def validate_ids(self, value: str) -> list[int]:
         try:
-            return [int(item) for item in _csv_list(value)]
+            ids = [int(item) for item in _csv_list(value)]
         except ValueError:
-            raise serializers.ValidationError(
-                "Give article ids as comma-separated integers."
-            ) from None
+            ids = []
+        if not ids or not all(1 <= pk <= MAX_ID for pk in ids):
+            raise serializers.ValidationError("Give article ids as comma-separated integers.")
+        return ids
 
 
 class SnapshotIn(serializers.Serializer):
@@ -389,4 +414,4 @@ class SnapshotIn(serializers.Serializer):
     annotator = serializers.CharField(required=False)
     gold = serializers.BooleanField(required=False, allow_null=True, default=None)
     updated_since = serializers.DateTimeField(required=False)
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+    ids = serializers.ListField(child=_id_field(), required=False)

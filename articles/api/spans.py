@@ -28,6 +28,7 @@ from articles.api.serializers import (
     SpanOut,
     SpanUpdateIn,
     VersionQuery,
+    validated,
 )
 from articles.models import Article, Label, Role
 from articles.selectors import api as selectors
@@ -57,9 +58,7 @@ class ArticleSpansView(APIView):
         "`suggestions`: every machine suggestion; `all`: every layer (reviewers and admins).",
     )
     def get(self, request: Request, article_id: int) -> Response:
-        query = SpanLayerQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        layer = query.validated_data["layer"]
+        layer = validated(SpanLayerQuery, request.query_params)["layer"]
         article = selectors.article_get(user=request.user, article_id=article_id)
         if layer == "all":
             require_role(article, request.user, Role.REVIEWER, "see every layer")
@@ -74,9 +73,7 @@ class ArticleSpansView(APIView):
     )
     def post(self, request: Request, article_id: int) -> Response:
         article = selectors.article_get(user=request.user, article_id=article_id)
-        data = SpanCreateIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(SpanCreateIn, request.data)
         span = services.span_create(
             article=article,
             label=_label(article, values["label"]),
@@ -103,9 +100,7 @@ class SpanDetailView(APIView):
     )
     def patch(self, request: Request, span_id: int) -> Response:
         span = selectors.span_get(user=request.user, span_id=span_id)
-        data = SpanUpdateIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(SpanUpdateIn, request.data)
         label = _label(span.article, values["label"]) if "label" in values else None
         row = services.span_update(
             span=span,
@@ -127,10 +122,9 @@ class SpanDetailView(APIView):
         summary="Undo: remove a row of your own layer",
     )
     def delete(self, request: Request, span_id: int) -> Response:
-        query = VersionQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        version = validated(VersionQuery, request.query_params)["version"]
         span = selectors.span_get(user=request.user, span_id=span_id, with_text=False)
-        services.span_delete(span=span, actor=request.user, version=query.validated_data["version"])
+        services.span_delete(span=span, actor=request.user, version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -142,9 +136,7 @@ class SpanDecisionView(APIView):
         summary="Accept or reject; on a suggestion this adds the decision row to your layer",
     )
     def post(self, request: Request, span_id: int) -> Response:
-        data = DecisionIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(DecisionIn, request.data)
         span = selectors.span_get(user=request.user, span_id=span_id, with_text=False)
         row = services.span_decide(
             span=span,
@@ -166,9 +158,7 @@ class BulkDecisionView(APIView):
         "`max_confidence`. Overlapping accepts are skipped with a reason.",
     )
     def post(self, request: Request, article_id: int) -> Response:
-        data = BulkDecisionIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = validated(BulkDecisionIn, request.data)
         article = selectors.article_get(user=request.user, article_id=article_id)
         if "label" in values:
             _label(article, values["label"])
@@ -203,13 +193,10 @@ class ReviewView(APIView):
         summary="Set your review state of the article",
     )
     def put(self, request: Request, article_id: int) -> Response:
-        data = ReviewIn(data=request.data)
-        data.is_valid(raise_exception=True)
+        state = validated(ReviewIn, request.data)["state"]
         article = get_object_or_404(
             Article.objects.select_related("project").visible_to(request.user).defer("text"),
             pk=article_id,
         )
-        review = services.review_set_state(
-            article=article, actor=request.user, state=data.validated_data["state"]
-        )
+        review = services.review_set_state(article=article, actor=request.user, state=state)
         return Response(ReviewOut(review).data)

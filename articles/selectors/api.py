@@ -34,6 +34,12 @@ def _role_subquery(user: User, project_ref: str) -> Subquery:
     )
 
 
+def _where(queryset: QuerySet, **lookups: object) -> QuerySet:
+    """Filter by the lookups that were given: None, "" and an empty list mean "any"."""
+    given = {key: value for key, value in lookups.items() if value not in (None, "", [])}
+    return queryset.filter(**given) if given else queryset
+
+
 def project_list(*, user: User) -> QuerySet[Project]:
     projects = Project.objects.visible_to(user)
     if user.is_superuser:
@@ -56,9 +62,20 @@ def label_list(*, project: Project) -> QuerySet[Label]:
 
 def article_get(*, user: User, article_id: int) -> Article:
     """An article of a project the user belongs to, labels prefetched; 404 otherwise."""
-    articles = Article.objects.select_related("project").prefetch_related(
+    return article_for(user=user, article_id=article_id, articles=articles_with_labels())
+
+
+def articles_with_labels() -> QuerySet[Article]:
+    return Article.objects.select_related("project").prefetch_related(
         Prefetch("project__labels", queryset=Label.objects.order_by("order", "name", "id"))
     )
+
+
+def article_for(*, user: User, article_id: int, articles: QuerySet[Article]) -> Article:
+    """One article of ``articles`` in a project the user belongs to, with ``my_role``; else 404.
+
+    Callers pass their own joins and annotations (the API's detail, the editor page).
+    """
     if not user.is_superuser:
         articles = articles.filter(project__memberships__user=user).annotate(
             my_role=_role_subquery(user, "project_id")
@@ -81,13 +98,12 @@ def article_list(
     updated_since: datetime | None = None,
 ) -> QuerySet[Article]:
     """Articles visible to the user; ``review_state`` is the user's own (no row = new)."""
-    articles = Article.objects.visible_to(user).defer("text")
-    if project_id is not None:
-        articles = articles.filter(project_id=project_id)
-    if pretag_state:
-        articles = articles.filter(pretag_state=pretag_state)
-    if updated_since is not None:
-        articles = articles.filter(updated_at__gte=updated_since)
+    articles = _where(
+        Article.objects.visible_to(user).defer("text"),
+        project_id=project_id,
+        pretag_state=pretag_state,
+        updated_at__gte=updated_since,
+    )
     if search:
         articles = articles.filter(Q(title__icontains=search) | Q(text__icontains=search))
     mine = Review.objects.filter(article=OuterRef("pk"), annotator_id=user.pk)
@@ -170,20 +186,15 @@ def span_list(
         if first_article is None:
             return spans.none()
         spans = spans.filter(article__project_id=project_id, article_id__gte=first_article)
-    if article_id is not None:
-        spans = spans.filter(article_id=article_id)
-    labels = [name for name in labels if name]
-    if labels:
-        spans = spans.filter(label__name__in=labels)
-    if status:
-        spans = spans.filter(status=status)
-    if origin:
-        spans = spans.filter(origin=origin)
-    if annotator:
-        spans = spans.filter(annotator__username=annotator)
-    if min_confidence is not None:
-        spans = spans.filter(confidence__gte=min_confidence)
-    return spans
+    return _where(
+        spans,
+        article_id=article_id,
+        label__name__in=[name for name in labels if name],
+        status=status,
+        origin=origin,
+        annotator__username=annotator,
+        confidence__gte=min_confidence,
+    )
 
 
 def bulk_candidates(
@@ -198,12 +209,12 @@ def bulk_candidates(
     spans = undecided_suggestions(article=article, user=user)
     if ids is not None:
         spans = spans.filter(pk__in=ids)
-    if label:
-        spans = spans.filter(label__name=label)
-    if min_confidence is not None:
-        spans = spans.filter(confidence__gte=min_confidence)
-    if max_confidence is not None:
-        spans = spans.filter(confidence__lte=max_confidence)
+    spans = _where(
+        spans,
+        label__name=label,
+        confidence__gte=min_confidence,
+        confidence__lte=max_confidence,
+    )
     found = list(spans.order_by("start", "-end", "id"))
     for span in found:
         # One shared article instance: its text is not copied per row and its project is cached.

@@ -15,6 +15,7 @@ from articles.models import Label, Membership, Project, Role
 
 _PROJECT_FIELDS = ("name", "description", "guidelines", "tagger")
 _LABEL_FIELDS = ("name", "color", "pattern", "hotkey", "description", "order")
+_LABEL_TAKEN = "The name or hotkey is already used by another label."
 
 
 def _require_admin(project: Project, actor: AbstractBaseUser) -> None:
@@ -22,7 +23,13 @@ def _require_admin(project: Project, actor: AbstractBaseUser) -> None:
         raise NotAllowed("Only admins of this project can change its settings.")
 
 
-def _save_unique(instance: Any, message: str, field: str) -> None:
+def _save_unique(
+    instance: Any, fields: tuple[str, ...], changes: dict[str, Any], message: str, field: str
+) -> None:
+    """Apply the given ``changes`` among ``fields`` and save; a unique clash is a Duplicate."""
+    for name in fields:
+        if name in changes:
+            setattr(instance, name, changes[name])
     try:
         with transaction.atomic():
             instance.full_clean(validate_unique=False, validate_constraints=False)
@@ -34,28 +41,22 @@ def _save_unique(instance: Any, message: str, field: str) -> None:
 @transaction.atomic
 def project_update(*, project: Project, actor: AbstractBaseUser, **changes: Any) -> Project:
     _require_admin(project, actor)
-    for field in _PROJECT_FIELDS:
-        if field in changes:
-            setattr(project, field, changes[field])
-    _save_unique(project, "Another project has this name.", "name")
+    _save_unique(project, _PROJECT_FIELDS, changes, "Another project has this name.", "name")
     return project
 
 
 @transaction.atomic
 def label_create(*, project: Project, actor: AbstractBaseUser, **values: Any) -> Label:
     _require_admin(project, actor)
-    label = Label(project=project, **{k: v for k, v in values.items() if k in _LABEL_FIELDS})
-    _save_unique(label, "The name or hotkey is already used by another label.", "name")
+    label = Label(project=project)
+    _save_unique(label, _LABEL_FIELDS, values, _LABEL_TAKEN, "name")
     return label
 
 
 @transaction.atomic
 def label_update(*, label: Label, actor: AbstractBaseUser, **changes: Any) -> Label:
     _require_admin(label.project, actor)
-    for field in _LABEL_FIELDS:
-        if field in changes:
-            setattr(label, field, changes[field])
-    _save_unique(label, "The name or hotkey is already used by another label.", "name")
+    _save_unique(label, _LABEL_FIELDS, changes, _LABEL_TAKEN, "name")
     return label
 
 

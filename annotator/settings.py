@@ -90,6 +90,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API responses (the editor page inlines up to ~0.3 MB of text and spans).
+    # After WhiteNoise, which serves its own pre-compressed static files. BREACH: the only
+    # secret in a page is the CSRF token, which Django masks anew on every response, and
+    # Django's gzip adds random padding to each response (Heal The BREACH).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

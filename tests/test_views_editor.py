@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -13,7 +14,10 @@ from tests.factories import make_article, make_project, make_suggestion
 
 
 def editor_data(response) -> dict:
-    html = response.content.decode()
+    return editor_data_of(response.content.decode())
+
+
+def editor_data_of(html: str) -> dict:
     start = html.index('<script id="editor-data" type="application/json">')
     body = html[start:].split(">", 1)[1].split("</script>", 1)[0]
     return json.loads(body)
@@ -182,3 +186,34 @@ def test_project_list_counts(client, teammate, project, article):
     projects = list(response.context["projects"])
     assert [p.name for p in projects] == [project.name]
     assert projects[0].article_count == 1 and projects[0].done_count == 1
+
+
+def test_editor_page_is_gzipped_for_clients_that_accept_it(client, teammate, article):
+    make_suggestion(article, "claim", 0, 41)
+    client.force_login(teammate)
+    url = reverse("articles:article_detail", args=[article.pk])
+    plain = client.get(url)
+    packed = client.get(url, headers={"accept-encoding": "gzip"})
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    page = gzip.decompress(packed.content)
+    assert len(packed.content) < len(page)
+    data = editor_data_of(page.decode())
+    assert data["article"]["text"] == article.text and len(data["spans"]["rows"]) == 1
+    # The CSRF token in the page is masked afresh on every response (BREACH).
+    assert data["csrf"] != editor_data(plain)["csrf"]
+
+
+def test_streaming_export_is_gzipped_whole(teammate, project, article):
+    from rest_framework.test import APIClient
+
+    make_suggestion(article, "claim", 0, 41)
+    client = APIClient()
+    client.force_authenticate(teammate)
+    url = f"/api/projects/{project.pk}/export/?format=jsonl&status=suggested"
+    plain = client.get(url)
+    packed = client.get(url, headers={"accept-encoding": "gzip"})
+    assert plain.streaming and packed.streaming and packed["Content-Encoding"] == "gzip"
+    body = b"".join(plain.streaming_content)
+    assert gzip.decompress(b"".join(packed.streaming_content)) == body
+    assert json.loads(body.splitlines()[0])["id"] == article.pk

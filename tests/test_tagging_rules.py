@@ -220,3 +220,84 @@ def test_direct_quote_inside_reported_speech_takes_its_speaker():
     assert content == "rarely pay for themselves."
     assert attrs["speaker"] == "Dr. J. Smith"
     assert [c for c, _ in spans(text, "claim")] == [text[: text.index('." The author') + 1]]
+
+
+# --- styles not in the development set -------------------------------------------------------
+
+OP_ED = (
+    "Why the housing levy deserves a second look\n"
+    "By Jane Doe\n"
+    "The levy could raise £2bn a year. It is unclear whether councils would spend it on new "
+    "homes. Critics point to the last scheme, which collapsed in 2019.\n"
+    "Ministers have not published the impact assessment. Is that really the best way to "
+    "govern?\n"
+    "Jane Doe is a professor of urban economics at the University of Leeds.\n"
+    "The views expressed in this article are the author's own."
+)
+
+
+def test_policy_op_ed_hedges_and_furniture():
+    """Hedged sentences are speculation ("can" is not a hedge); headline, byline, question,
+    bio and disclaimer get no label."""
+    labelled = {
+        text: label
+        for label in ("claim", "quote", "speculation")
+        for text, _ in spans(OP_ED, label)
+    }
+    assert labelled == {
+        "The levy could raise £2bn a year.": "speculation",
+        "It is unclear whether councils would spend it on new homes.": "speculation",
+        "Critics point to the last scheme, which collapsed in 2019.": "claim",
+        "Ministers have not published the impact assessment.": "claim",
+    }
+    cues = [a["cue"] for _, a in spans(OP_ED, "speculation")]
+    assert cues[0] == "could" and cues[1].lower().startswith("it is unclear")
+
+
+def test_straight_single_quotes_british_style():
+    text = (
+        "'We will not be rushed into a decision,' said the minister. 'The figures simply "
+        "do not add up.'\n"
+        "The transport secretary said: 'Nobody wants another year of strikes.'\n"
+        "The players' union stayed away, and fans of the '90s side didn't complain."
+    )
+    assert speakers(text) == {
+        "We will not be rushed into a decision": "the minister",
+        "The figures simply do not add up.": "the minister",
+        "Nobody wants another year of strikes.": "The transport secretary",
+    }
+
+
+def test_colon_introduction_and_he_added():
+    text = (
+        'The chief executive put it plainly: "We made mistakes and we will fix them." '
+        'He added that the board had approved the plan.\n"The budget is tight," he said.'
+    )
+    quotes = spans(text, "quote")
+    assert [(c, a["speaker"], a["direct"]) for c, a in quotes] == [
+        ("We made mistakes and we will fix them.", "The chief executive", True),
+        ("the board had approved the plan", "The chief executive", False),
+        ("The budget is tight", "The chief executive", True),
+    ]
+    assert quotes[0][1]["speaker_start"] == text.index("The chief")
+
+
+def test_multi_paragraph_quote_continues_after_an_open_paragraph():
+    text = (
+        '"The river has flooded three times in ten years," said Maria Lopez.\n'
+        '"Each time the council promised a wall. Each time nothing happened.\n'
+        '"We are tired of promises."'
+    )
+    assert speakers(text) == {
+        "The river has flooded three times in ten years": "Maria Lopez",
+        "Each time the council promised a wall. Each time nothing happened.\n"
+        '"We are tired of promises.': "Maria Lopez",
+    }
+
+
+def test_short_phrase_is_a_quote_when_someone_used_it():
+    text = (
+        'The mayor called the plan "a disaster" in an interview on Sunday. '
+        'Supporters describe the so-called "reform" as overdue, and the "new deal" is popular.'
+    )
+    assert speakers(text) == {"a disaster": "The mayor"}

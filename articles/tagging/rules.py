@@ -31,8 +31,11 @@ CLOSERS = {'"', "”", "»", "“"}
 QUOTE_CHARS = '"“”«»„'
 # Single curly marks (British style) quote too; ’ doubles as an apostrophe, so it closes
 # only before a non-letter.
-ALL_OPENERS = {**OPENERS, "‘": "’"}
-MARK_CHARS = QUOTE_CHARS + "‘’"
+# Straight single marks ('…', said the minister) too, with the same apostrophe care; an
+# unclosed one never carries into the next paragraph ("the '90s").
+ALL_OPENERS = {**OPENERS, "‘": "’", "'": "'"}
+SINGLE_CLOSERS = ("’", "'")
+MARK_CHARS = QUOTE_CHARS + "‘’'"
 _MARK = re.compile("[" + re.escape(MARK_CHARS) + "]")
 
 REPORTING_VERBS = (
@@ -57,6 +60,23 @@ _REPORT_AFTER_QUOTE = re.compile(
 _REPORT_VERB = re.compile(r"\s(?:" + REPORTING_VERBS + r"|asked|asks)\b")
 _REPORT_TAIL = re.compile(r"(?:[^.!?\"“”«»]|\.(?=\S)){0,120}?[:,]\s*")
 _NP_BEFORE = re.compile(r"[^,.;:!?\"“”«»]+$")
+# A sentence whose subject introduces a quote with a colon: the subject (a name, or "the" and
+# up to four words), an optional adverb, a past-tense verb, then no sentence end until ":".
+_COLON_INTRO = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”»’']\s))(?P<np>(?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*){0,3}|"
+    r"(?:The|A|An|His|Her|Their|Its)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+)"
+    r"\s+(?:\w+ly\s+)?(?:put|summed|spelled|spelt|offered|gave|had|issued|sounded|struck|"
+    r"[a-z]+ed)\b[^.!?\"“”«»]{0,100}:\s*$",
+    re.MULTILINE,
+)
+# Verbs that put words in someone's mouth right before a short quoted phrase: "X called the
+# plan "a disaster"", "X dismissed it as "deeply flawed"" ("so-called" is not one).
+_NAMING_VERB = re.compile(
+    r"(?<![-\w])(?:called|calls|call|labell?ed|labels|branded|brands|termed|terms|dubbed|"
+    r"dubs|described|describes|dismissed|dismisses|denounced|denounces|condemned|condemns)"
+    r"(?:\s+(?:\w+\s+){0,4}?as)?\s+(?:(?:it|this|that|him|her|them|(?:the|a|an|his|her|"
+    r"their|its)\s+(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:as\s+)?)?$"
+)
 # "X said that …", "X told reporters that …", "X says the …" (only with that, to stay precise)
 _INDIRECT = re.compile(
     r"\b(?P<verb>" + REPORTING_VERBS + r")(?:\s+(?:\w+\s+){0,3}?)?\s*(?:,\s*)?\bthat\s+",
@@ -206,7 +226,7 @@ class RulesTagger:
     """Offline rule tagger; bump ``version`` whenever the rules change."""
 
     name = "rules"
-    version = "1.4"
+    version = "1.5"
 
     def tag(self, text: str) -> list[Suggestion]:
         paras = paragraphs(text)
@@ -286,19 +306,21 @@ def _mark_pairs(
     expected = ""
     for mark in _MARK.finditer(text, start, end):
         i, char = mark.start(), mark.group()
-        if open_at is None or (expected == "’" and char in OPENERS):
+        if open_at is None or (expected in SINGLE_CLOSERS and char in OPENERS):
             # A pending single mark ("the ‘90s") gives way to a double one.
             if char in ALL_OPENERS and _can_open(text, i, start):
                 open_at, expected = i, ALL_OPENERS[char]
             continue
         if char == expected or (expected == '"' and char == "”"):
-            if expected in ('"', "’") and not _can_close(text, i, end):
+            if expected in ('"', "’", "'") and not _can_close(text, i, end):
                 continue
-            if expected == "’" and text[i - 1] in "sS" and text[i + 1 : i + 2].isspace():
+            if expected in SINGLE_CLOSERS and text[i - 1] in "sS" and text[i + 1 : i + 2].isspace():
                 continue  # "the players’ union": a plural possessive, not a closing mark
             pairs.append((open_at, i))
             open_at = None
     del continued  # the first pair starting at the paragraph start is what the caller joins
+    if open_at is not None and text[open_at] == "'":
+        open_at = None
     return pairs, open_at
 
 
@@ -334,12 +356,54 @@ def _make_direct(
     words = _WORD.findall(content)
     if not words:
         return None
-    speaker, speaker_start = _speaker_for_direct(text, para, open_at, close_at)
+    speaker, speaker_start = _speaker_of_colon_intro(text, para, open_at)
+    if not speaker:
+        speaker, speaker_start = _speaker_for_direct(text, para, open_at, close_at)
     if _is_scare_or_title(content, words) and not speaker:
-        return None
-    if not speaker and last_speaker is not None and last_speaker[2] == para.start:
+        # A short phrase someone is said to have used ("called the plan "a disaster"") is
+        # a quote; the same words with no one using them are scare quotes.
+        speaker, speaker_start = _speaker_of_phrase(text, para, open_at)
+        if not speaker:
+            return None
+    # An unattributed quote takes the speaker of an earlier quote in its paragraph, or, when
+    # it continues a quote opened in an earlier paragraph, the latest speaker.
+    if (
+        not speaker
+        and last_speaker is not None
+        and (last_speaker[2] == para.start or (open_at < para.start and last_speaker[2] <= open_at))
+    ):
         speaker, speaker_start = last_speaker[0], last_speaker[1]
     return _Quote(start, end, speaker, speaker_start, True)
+
+
+def _speaker_of_colon_intro(text: str, para: Paragraph, open_at: int) -> tuple[str, int | None]:
+    """The subject of a sentence that introduces the quote with a colon and no reporting
+    verb: "The chief executive put it plainly: "…"", "Her answer was blunt: "…"" ."""
+    if text[max(para.start, open_at - 3) : open_at].rstrip()[-1:] != ":":
+        return "", None
+    before_start = max(para.start, open_at - 240)
+    match = _COLON_INTRO.search(text, before_start, open_at)
+    if match is None:
+        return "", None
+    name, offset = _clean_np(text, match.start("np"), match.end("np"))
+    if not name or _NON_SPEAKER_SUBJECT.match(name):
+        return "", None
+    return name, offset
+
+
+def _speaker_of_phrase(text: str, para: Paragraph, open_at: int) -> tuple[str, int | None]:
+    before_start = max(para.start, open_at - 240)
+    before = text[before_start:open_at]
+    verb = _NAMING_VERB.search(before)
+    if verb is None:
+        return "", None
+    np = _NP_BEFORE.search(before, 0, verb.start())
+    if np is None:
+        return "", None
+    name, offset = _clean_np(text, before_start + np.start(), before_start + np.end())
+    if not name or _NON_SPEAKER_SUBJECT.match(name):
+        return "", None
+    return name, offset
 
 
 def _is_scare_or_title(content: str, words: list[str]) -> bool:
@@ -755,14 +819,14 @@ def _strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (
         text[start].isspace()
         or text[start] in QUOTE_CHARS
-        or text[start] == "‘"
+        or text[start] in "‘'"
         or unicodedata.category(text[start]) == "So"  # emoji and pictographs lead no sentence
     ):
         start += 1
     while end > start and (
         text[end - 1].isspace()
         or text[end - 1] in QUOTE_CHARS
-        or (text[end - 1] == "’" and text[end - 2 : end - 1] in (".", "!", "?"))
+        or (text[end - 1] in SINGLE_CLOSERS and text[end - 2 : end - 1] in (".", "!", "?"))
     ):
         end -= 1
     return start, end

@@ -298,6 +298,7 @@ def test_multi_paragraph_quote_continues_after_an_open_paragraph():
 def test_short_phrase_is_a_quote_when_someone_used_it():
     text = (
         'The mayor called the plan "a disaster" in an interview on Sunday. '
-        'Supporters describe the so-called "reform" as overdue, and the "new deal" is popular.'
+        'Supporters describe the so-called "reform" as overdue, and the "new deal" is popular. '
+        'The company called it "Project Blue".'
     )
     assert speakers(text) == {"a disaster": "The mayor"}

@@ -362,6 +362,9 @@ def _make_direct(
     if _is_scare_or_title(content, words) and not speaker:
         # A short phrase someone is said to have used ("called the plan "a disaster"") is
         # a quote; the same words with no one using them are scare quotes.
+        # A name stays a title: the company called it "Project Blue".
+        if not any(w[0].islower() for w in words):
+            return None
         speaker, speaker_start = _speaker_of_phrase(text, para, open_at)
         if not speaker:
             return None

@@ -203,7 +203,13 @@ function drawChunk(c, candidates) {
   const { frag, out } = buildSegments(c.s, c.e, candidates);
   c.el.replaceChildren(frag);
   c.segs = out;
+  c.later = null;
 }
+
+// Text drawn with its spans before the first paint (about two screens); the blocks after it
+// are plain text until drawTheRest() fills them in slices, so a long article shows its top
+// without building every span element first.
+const FIRST_CHARS = 6000;
 
 function drawAll() {
   const frag = document.createDocumentFragment();
@@ -220,7 +226,13 @@ function drawAll() {
       buckets[i].push(o);
     }
   }
-  chunks.forEach((c, i) => drawChunk(c, buckets[i]));
+  chunks.forEach((c, i) => {
+    if (c.s < FIRST_CHARS) drawChunk(c, buckets[i]);
+    else {
+      drawChunk(c, []); // the same text, one segment: offsets and selections work at once
+      c.later = buckets[i];
+    }
+  });
   root.replaceChildren(frag);
   for (const o of spans.values()) [o.r0, o.r1] = [o.u0, o.u1];
 }
@@ -235,6 +247,24 @@ function indexAt(list, u) {
     else hi = mid;
   }
   return lo;
+}
+
+/** Fill in the blocks drawAll() left plain, a few at a time; resolves when all are done. */
+function drawTheRest() {
+  return new Promise((resolve) => {
+    let i = 0;
+    const slice = () => {
+      const until = performance.now() + 8;
+      for (; i < chunks.length && performance.now() < until; i++) {
+        const c = chunks[i];
+        // A block redrawn since (a change touched it) is already complete.
+        if (c.later) drawChunk(c, c.later.filter((o) => spans.has(o.key)));
+      }
+      if (i < chunks.length) setTimeout(slice);
+      else resolve();
+    };
+    slice();
+  });
 }
 
 /** Redraw the blocks between a and b (UTF-16). */
@@ -1110,9 +1140,11 @@ root.focus({ preventScroll: true });
 // long article's list is 2,000 items); the page is "ready" for automation once it is there.
 requestAnimationFrame(() => {
   performance.mark("spans-painted");
-  setTimeout(() => {
+  setTimeout(async () => {
     drawList();
     performance.mark("list-drawn");
+    await drawTheRest();
+    performance.mark("all-spans-drawn");
     document.body.dataset.ready = "1";
   });
 });

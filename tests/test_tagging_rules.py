@@ -302,3 +302,12 @@ def test_short_phrase_is_a_quote_when_someone_used_it():
         'The company called it "Project Blue".'
     )
     assert speakers(text) == {"a disaster": "The mayor"}
+
+
+def test_apposition_after_the_speaker_and_a_clause_after_said():
+    text = "Anna Berg, a spokeswoman for the ministry, said the talks would resume in May."
+    quotes = spans(text, "quote")
+    assert [(c, a["speaker"], a["speaker_start"]) for c, a in quotes] == [
+        ("the talks would resume in May", "Anna Berg", 0)
+    ]
+    assert spans(text, "speculation") == []

@@ -92,12 +92,17 @@ _INDIRECT_BARE = re.compile(
     r"\b(?P<verb>" + _BARE_VERBS + r")\s+(?=(?:the|a|an|it|he|she|they|this|these|those|"
     r"there|his|her|their|its|some|many|most|no|[A-Z][a-z]+)\b)"
 )
+_APPOSITIVE_SUBJECT = re.compile(
+    r"(?P<np>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}),\s+(?:an?|the|who|which)\s[^,]{2,80},"
+)
 # '<content>, the minister said.' / '<content>, said the minister.'
 _POSTPOSED = re.compile(
     r",\s+(?:(?P<np1>[^,.;:!?\"“”«»]{2,80}?)\s+(?:said|says|added|argued|warned|claimed|insisted|"
     r"explained|noted|stressed|wrote|writes|told\s+[^,.;:!?]{1,40})"
     r"|(?:said|says|added|argued|warned|claimed|insisted|explained|noted|stressed)\s+"
-    r"(?P<np2>[^,.;:!?\"“”«»]{2,80}?))"
+    # a speaker after the verb has no verb of its own ("said the talks would resume")
+    r"(?![^,.;:!?]*\b(?:would|will|could|may|might|should|can|must|is|are|was|were|has|"
+    r"have|had)\b)(?P<np2>[^,.;:!?\"“”«»]{2,80}?))"
     r"(?:\s+(?:on|in|at|during)\s+[^,.;:!?]{1,40})?[.!]?[\"”»’]?$"
 )
 _POST_HINT = re.compile(
@@ -602,7 +607,14 @@ def _bare_or_postposed(
             return [_Quote(start, end, name, offset, False)]
     for match in _INDIRECT_BARE.finditer(sentence):
         before = sentence[: match.start()].rstrip()
-        if not before or before.endswith(",") or _UNREAL_BEFORE.search(before + " "):
+        if before.endswith(","):
+            # "Anna Berg, a spokeswoman for the ministry, said …": the name before the
+            # apposition speaks.
+            appositive = _APPOSITIVE_SUBJECT.fullmatch(before)
+            if appositive is None:
+                continue
+            before = appositive.group("np")
+        if not before or _UNREAL_BEFORE.search(before + " "):
             continue
         name, offset = _clean_np(text, base, base + len(before))
         if not name or _NON_SPEAKER_SUBJECT.match(name):

@@ -40,6 +40,9 @@ def editor_spans(data: dict) -> list[dict]:
 
 def test_editor_page_inlines_text_labels_and_my_view(client, teammate, article):
     claim = make_suggestion(article, "claim", 0, 41)
+    quote = make_suggestion(
+        article, "quote", 0, 20, attrs={"speaker": "Ana <b>", "direct": True}, confidence=0.0
+    )
     decided = make_suggestion(article, "speculation", 42, 65)
     span_decide(span=decided, actor=teammate, decision="accept")
     client.force_login(teammate)
@@ -65,6 +68,8 @@ def test_editor_page_inlines_text_labels_and_my_view(client, teammate, article):
         claim.confidence,
     )
     assert suggestion.get("annotator") is None
+    assert by_id[quote.pk]["attrs"] == {"speaker": "Ana <b>", "direct": True}
+    assert by_id[quote.pk]["confidence"] == 0.0
     assert data["can_edit"] is True and data["csrf"]
 
 

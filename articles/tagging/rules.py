@@ -60,10 +60,12 @@ _REPORT_AFTER_QUOTE = re.compile(
 _REPORT_VERB = re.compile(r"\s(?:" + REPORTING_VERBS + r"|asked|asks)\b")
 _REPORT_TAIL = re.compile(r"(?:[^.!?\"“”«»]|\.(?=\S)){0,120}?[:,]\s*")
 _NP_BEFORE = re.compile(r"[^,.;:!?\"“”«»]+$")
+_CAPITALISED = r"[A-Z][\w'’.-]*"  # a word of a name: "O'Neill", "J.", "Smith-Jones"
 # A sentence whose subject introduces a quote with a colon: the subject (a name, or "the" and
 # up to four words), an optional adverb, a past-tense verb, then no sentence end until ":".
 _COLON_INTRO = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”»’']\s))(?P<np>(?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*){0,3}|"
+    r"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”»’']\s))"
+    rf"(?P<np>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}|"
     r"(?:The|A|An|His|Her|Their|Its)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+)"
     r"\s+(?:\w+ly\s+)?(?:put|summed|spelled|spelt|offered|gave|had|issued|sounded|struck|"
     r"[a-z]+ed)\b[^.!?\"“”«»]{0,100}:\s*$",
@@ -93,7 +95,7 @@ _INDIRECT_BARE = re.compile(
     r"there|his|her|their|its|some|many|most|no|[A-Z][a-z]+)\b)"
 )
 _APPOSITIVE_SUBJECT = re.compile(
-    r"(?P<np>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}),\s+(?:an?|the|who|which)\s[^,]{2,80},"
+    rf"(?P<np>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}),\s+(?:an?|the|who|which)\s[^,]{{2,80}},"
 )
 # '<content>, the minister said.' / '<content>, said the minister.'
 _POSTPOSED = re.compile(
@@ -142,7 +144,7 @@ _TRAILING_ADVERB = re.compile(
 )
 _RELATIVE_APPOSITION = re.compile(r",\s*(?:who|which|whose|whom)\b[^,]*,\s*$")
 _AFFILIATION = re.compile(r"\s(?:of the|at the|from the|at|from)\s")
-_NAME_RUN = re.compile(r"(?:[A-Z][\w'’.-]*\s+){1,3}[A-Z][\w'’.-]*$")
+_NAME_RUN = re.compile(rf"(?:{_CAPITALISED}\s+){{1,3}}{_CAPITALISED}$")
 
 # Hedge cues. Modal cues are ignored inside reported content ("X announced that it would"),
 # where the claim is about the report, and in idioms that carry no doubt.

@@ -1,10 +1,12 @@
 """Bad input and roles across the API: 4xx JSON with field messages, never a 500."""
 
+import json
+
 import pytest
 
 from articles.models import Snapshot
 from articles.services import span_create
-from tests.factories import label, make_suggestion
+from tests.factories import label, make_suggestion, make_user
 
 HUGE = "99999999999999999999"
 
@@ -148,5 +150,21 @@ def test_nul_characters_are_400_not_500(client_for, owner, teammate, project, ar
     body = {"label": "quote", "start": 0, "end": 9, "attrs": {"speaker": "Ana\u0000"}}
     response = client_for(teammate).post(url, body, format="json")
     assert response.status_code == 400 and "attrs" in response.json()
+    body["attrs"] = {"speaker": "Ana \udbe2"}  # a lone surrogate: JSON can carry it, UTF-8 not
+    response = client_for(teammate).post(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == 400 and "attrs" in response.json()
+    record = {"text": "A fresh column about trams.", "meta": {"k\u0000": 1}}
+    created = client_for(teammate).post(
+        f"/api/projects/{project.pk}/articles/", record, format="json"
+    )
+    assert created.status_code == 400 and "meta" in created.json()
     member = client_for(owner).delete(f"/api/projects/{project.pk}/members/a%00b/")
     assert member.status_code == 404
+
+
+def test_project_create_with_taken_name_is_409(client_for, project):
+    staff = make_user("staffer", is_staff=True)
+    response = client_for(staff).post("/api/projects/", {"name": project.name}, format="json")
+    assert response.status_code == 409 and "name" in response.json()
+    created = client_for(staff).post("/api/projects/", {"name": "Another desk"}, format="json")
+    assert created.status_code == 201 and created.json()["my_role"] == "admin"

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles.api.permissions import project_for, require_role
+from articles.api.serializers import JsonObjectField
 from articles.api.spans import ERRORS
 from articles.models import ImportJob, Project, Role
 from articles.selectors import api as selectors
@@ -33,7 +34,7 @@ class SpanIn(serializers.Serializer):
     end = serializers.IntegerField(min_value=1)
     label = serializers.CharField()
     text = serializers.CharField(required=False, trim_whitespace=False)
-    attrs = serializers.DictField(required=False)
+    attrs = JsonObjectField(required=False)
     confidence = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
 
 
@@ -43,7 +44,7 @@ class ArticleIn(serializers.Serializer):
     id = serializers.JSONField(required=False)
     title = serializers.CharField(required=False, allow_blank=True, max_length=500)
     text = serializers.CharField(trim_whitespace=False)
-    meta = serializers.DictField(required=False)
+    meta = JsonObjectField(required=False)
     source_url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     author = serializers.CharField(required=False, allow_blank=True, max_length=300)
     published_at = serializers.DateField(required=False, allow_null=True)

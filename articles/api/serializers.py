@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -228,23 +229,29 @@ def _id_field(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
-def _has_nul(value: Any) -> bool:
+# What PostgreSQL cannot store in text or jsonb: NUL, and lone surrogates (not UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(value: Any) -> bool:
     if isinstance(value, str):
-        return "\x00" in value
+        return _UNSTORABLE.search(value) is not None
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
     if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
+        return any(_unstorable(item) for item in value)
     return False
 
 
-class AttrsField(serializers.DictField):
-    """A JSON object for ``Span.attrs``; PostgreSQL's jsonb cannot store a NUL character."""
+class JsonObjectField(serializers.DictField):
+    """A JSON object to store as jsonb (``Span.attrs``, ``Article.meta``)."""
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         value = super().to_internal_value(data)
-        if _has_nul(value):
-            raise serializers.ValidationError("Null characters are not allowed.")
+        if _unstorable(value):
+            raise serializers.ValidationError(
+                "Null characters and lone surrogates are not allowed."
+            )
         return value
 
 
@@ -259,7 +266,7 @@ class SpanCreateIn(serializers.Serializer):
     label = serializers.CharField(max_length=50)
     start = serializers.IntegerField(min_value=0)
     end = serializers.IntegerField(min_value=0)
-    attrs = AttrsField(required=False, default=dict)
+    attrs = JsonObjectField(required=False, default=dict)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     gold = serializers.BooleanField(required=False, default=False)
 
@@ -269,7 +276,7 @@ class SpanUpdateIn(serializers.Serializer):
     label = serializers.CharField(max_length=50, required=False)
     start = serializers.IntegerField(min_value=0, required=False)
     end = serializers.IntegerField(min_value=0, required=False)
-    attrs = AttrsField(required=False)
+    attrs = JsonObjectField(required=False)
     note = serializers.CharField(required=False, allow_blank=True)
     gold = serializers.BooleanField(
         required=False, default=False, help_text="Edit a suggestion into the gold layer."

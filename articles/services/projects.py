@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from articles.errors import Duplicate
 from articles.guidelines import DEFAULT_LABELS, guidelines_text
 from articles.models import Label, Membership, Project, Role
 
@@ -17,13 +18,18 @@ def project_create(
     guidelines: str | None = None,
 ) -> Project:
     """A project with the three default labels; its creator becomes its admin."""
-    project = Project.objects.create(
-        name=name,
-        description=description,
-        tagger=tagger,
-        guidelines=guidelines_text() if guidelines is None else guidelines,
-        created_by=created_by,
-    )
+    # A savepoint: a taken name must leave the caller's transaction usable.
+    try:
+        with transaction.atomic():
+            project = Project.objects.create(
+                name=name,
+                description=description,
+                tagger=tagger,
+                guidelines=guidelines_text() if guidelines is None else guidelines,
+                created_by=created_by,
+            )
+    except IntegrityError:
+        raise Duplicate("Another project has this name.", field="name") from None
     Label.objects.bulk_create(
         Label(
             project=project,

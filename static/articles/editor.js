@@ -254,7 +254,7 @@ function drawTheRest() {
   return new Promise((resolve) => {
     let i = 0;
     const slice = () => {
-      const until = performance.now() + 8;
+      const until = performance.now() + 12;
       for (; i < chunks.length && performance.now() < until; i++) {
         const c = chunks[i];
         // A block redrawn since (a change touched it) is already complete.

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
-from rest_framework.test import APIClient
 
 from articles.models import Article, ImportJob
 from tests.httpserver import serve
 
 BODY = "The mayor said that the tunnel will open in June. It could be delayed."
-
-
-@pytest.fixture
-def client_for():
-    def build(user):
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return build
 
 
 def test_post_one_article_returns_job(

@@ -28,7 +28,8 @@ User = AbstractBaseUser | AnonymousUser
 Layer = Literal["mine", "all", "suggestions"]
 
 
-def _role_subquery(user: User, project_ref: str) -> Subquery:
+def role_subquery(user: User, project_ref: str) -> Subquery:
+    """The user's role in the project ``project_ref`` points at, as an annotation."""
     return Subquery(
         Membership.objects.filter(project=OuterRef(project_ref), user_id=user.pk).values("role")[:1]
     )
@@ -44,7 +45,7 @@ def project_list(*, user: User) -> QuerySet[Project]:
     projects = Project.objects.visible_to(user)
     if user.is_superuser:
         return projects.annotate(my_role=Value(Role.ADMIN.value))
-    return projects.annotate(my_role=_role_subquery(user, "pk"))
+    return projects.annotate(my_role=role_subquery(user, "pk"))
 
 
 def project_get(*, user: User, project_id: int) -> Project:
@@ -78,7 +79,7 @@ def article_for(*, user: User, article_id: int, articles: QuerySet[Article]) -> 
     """
     if not user.is_superuser:
         articles = articles.filter(project__memberships__user=user).annotate(
-            my_role=_role_subquery(user, "project_id")
+            my_role=role_subquery(user, "project_id")
         )
     article = articles.filter(pk=article_id).first()
     if article is None:

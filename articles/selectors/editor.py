@@ -17,7 +17,6 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -27,7 +26,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from articles.models import ROLE_RANK, Article, Label, Membership, Project, Review, Role, Span
+from articles.models import ROLE_RANK, Article, Label, Project, Review, Role, Span
+from articles.selectors.api import article_for, articles_with_labels
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -39,12 +39,6 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
     return Subquery(
         queryset.order_by().values("article_id").annotate(n=Count("*")).values("n")[:1],
         output_field=IntegerField(),
-    )
-
-
-def _my_role(user: User, project_ref: str) -> Subquery:
-    return Subquery(
-        Membership.objects.filter(project=OuterRef(project_ref), user_id=user.pk).values("role")[:1]
     )
 
 
@@ -142,26 +136,16 @@ def next_article(*, user: User, article: Article) -> Article | None:
 
 
 def editor_article(*, user: User, article_id: int) -> Article:
-    """The article with project, labels and the user's role (``my_role``); 404 for outsiders."""
-    articles = Article.objects.select_related("project").prefetch_related(
-        Prefetch("project__labels", queryset=Label.objects.order_by("order", "name", "id"))
+    """The article with project, labels, the user's role (``my_role``) and review state
+    (``my_review``); 404 for outsiders."""
+    my_review = Subquery(
+        Review.objects.filter(article=OuterRef("pk"), annotator_id=user.pk).values("state")[:1]
     )
-    if user.is_superuser:
-        articles = articles.filter(project__in=Project.objects.visible_to(user))
-    else:
-        articles = articles.filter(project__memberships__user=user)
-    articles = articles.annotate(
-        my_role=_my_role(user, "project_id"),
-        my_review=Subquery(
-            Review.objects.filter(article=OuterRef("pk"), annotator_id=user.pk).values("state")[:1]
-        ),
+    return article_for(
+        user=user,
+        article_id=article_id,
+        articles=articles_with_labels().annotate(my_review=my_review),
     )
-    article = articles.filter(pk=article_id).first()
-    if article is None:
-        raise Http404("No such article.")
-    if user.is_superuser:
-        article.my_role = Role.ADMIN
-    return article
 
 
 def can_edit(article: Article) -> bool:

@@ -24,17 +24,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 from django.test.utils import override_settings
 
+from articles.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
 from articles.models import Article, Label, Project, Span
 from articles.services import article_create, membership_set, project_create
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SENTENCES = [
     ("claim", "The council approved the new budget on Monday after a long debate."),
     ("speculation", "Perhaps the vote will be reopened when the spring session begins."),
@@ -155,7 +148,7 @@ class Command(BaseCommand):
     help = "Benchmark the editor page in headless Chromium and the decision API in-process."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--chromium", default="/usr/bin/chromium")
+        parser.add_argument("--chromium", default=CHROMIUM_PATH)
         parser.add_argument("--words", type=int, default=20_000)
         parser.add_argument("--spans", type=int, default=2_000)
         parser.add_argument("--decisions", type=int, default=200)

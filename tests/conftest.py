@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
 from articles.services import membership_set
+from articles.serving import served_like_development
 from tests.factories import make_article, make_project, make_user
 
 
 @pytest.fixture(autouse=True, scope="session")
 def _served_like_development():
-    """Tests run with production settings except HTTPS redirects and hashed static files,
-    which need a TLS proxy and a collectstatic step that a test run has not."""
-    override = override_settings(
-        SECURE_SSL_REDIRECT=False,
-        SESSION_COOKIE_SECURE=False,
-        CSRF_COOKIE_SECURE=False,
-        WHITENOISE_USE_FINDERS=True,
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    )
+    """Tests run with production settings, served over plain HTTP without collectstatic."""
+    override = served_like_development()
     override.enable()
     yield
     override.disable()

@@ -331,15 +331,20 @@ function updateList(objs) {
   }
 }
 
-let listQueued = false;
-function scheduleList() {
-  if (listQueued) return;
-  listQueued = true;
-  queueMicrotask(() => {
-    listQueued = false;
-    drawList();
-  });
+// Many changes in one task (a bulk decision, an undo) cost one redraw.
+function coalesced(defer, run) {
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    defer(() => {
+      queued = false;
+      run();
+    });
+  };
 }
+
+const scheduleList = coalesced(queueMicrotask, () => drawList());
 
 // The list is drawn a screenful first, the rest in slices after the first paint.
 const LIST_SLICE = 200;
@@ -401,24 +406,18 @@ function setFocus(key, { scroll = true } = {}) {
 // Layout reads (scrolling, handle positions) wait for the next frame, so a key press never
 // forces more than one layout of a long article.
 let pendingScroll = false;
-let visualQueued = false;
-function scheduleVisual() {
-  if (visualQueued) return;
-  visualQueued = true;
-  requestAnimationFrame(() => {
-    visualQueued = false;
-    const o = focusKey && spans.get(focusKey);
-    if (!o) return;
-    if (pendingScroll) {
-      pendingScroll = false;
-      const el = root.querySelector(`[data-key="${o.key}"]`);
-      const li = listEl.querySelector(`li[data-key="${o.key}"]`);
-      if (el) scrollIntoViewIfNeeded(el);
-      if (li) scrollIntoViewIfNeeded(li, listEl);
-    }
-    placeHandles(o);
-  });
-}
+const scheduleVisual = coalesced(requestAnimationFrame, () => {
+  const o = focusKey && spans.get(focusKey);
+  if (!o) return;
+  if (pendingScroll) {
+    pendingScroll = false;
+    const el = root.querySelector(`[data-key="${o.key}"]`);
+    const li = listEl.querySelector(`li[data-key="${o.key}"]`);
+    if (el) scrollIntoViewIfNeeded(el);
+    if (li) scrollIntoViewIfNeeded(li, listEl);
+  }
+  placeHandles(o);
+});
 
 function showDetail() {
   const o = focusKey && spans.get(focusKey);

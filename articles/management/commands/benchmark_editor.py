@@ -27,6 +27,7 @@ from django.test.utils import override_settings
 from articles.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
 from articles.models import Article, Label, Project, Span
 from articles.services import article_create, membership_set, project_create
+from articles.serving import served_like_development
 
 SENTENCES = [
     ("claim", "The council approved the new budget on Monday after a long debate."),
@@ -54,17 +55,8 @@ class _ThreadedServer(ThreadingMixIn, WSGIServer):
 @contextmanager
 def _served() -> Iterator[str]:
     """The app on a free local port, served as in development (no TLS, static from finders)."""
-    overrides = override_settings(
-        ALLOWED_HOSTS=["127.0.0.1", "localhost"],
-        SECURE_SSL_REDIRECT=False,
-        SESSION_COOKIE_SECURE=False,
-        CSRF_COOKIE_SECURE=False,
-        WHITENOISE_USE_FINDERS=True,
-        WHITENOISE_AUTOREFRESH=False,
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
+    overrides = served_like_development(
+        ALLOWED_HOSTS=["127.0.0.1", "localhost"], WHITENOISE_AUTOREFRESH=False
     )
     overrides.enable()
     try:

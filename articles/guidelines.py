@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from articles.attributes import CUE, DIRECT, SPEAKER
 
 GUIDELINES_PATH = Path(__file__).with_name("guidelines.md")
 
@@ -16,6 +19,7 @@ class LabelSpec:
     pattern: str
     hotkey: str
     description: str
+    attributes: tuple[dict[str, Any], ...] = field(default=())
 
 
 DEFAULT_LABELS: tuple[LabelSpec, ...] = (
@@ -35,6 +39,7 @@ DEFAULT_LABELS: tuple[LabelSpec, ...] = (
         "Reported speech of anyone other than the author: the words inside quotation marks "
         "(without the marks) or the content clause after a reporting verb. Attributes: "
         "speaker, direct.",
+        (SPEAKER, DIRECT),
     ),
     LabelSpec(
         "speculation",
@@ -43,6 +48,7 @@ DEFAULT_LABELS: tuple[LabelSpec, ...] = (
         "3",
         "A possibility, guess, prediction or conjecture with an explicit marker of "
         "uncertainty (may, might, perhaps, I do not rule out …). Attribute: cue.",
+        (CUE,),
     ),
 )
 

@@ -154,6 +154,11 @@ class Label(models.Model):
     hotkey = models.CharField(max_length=1, blank=True)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    attributes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What its spans carry: [{name, type, title, help?, choices?, in_text?}].",
+    )
 
     class Meta:
         ordering = ["project", "order", "name"]
@@ -378,12 +383,19 @@ class Span(models.Model):
 
     @property
     def kind(self) -> str:
-        """accepted / edited / human / rejected / suggested: what the origin fields mean."""
-        if self.status != Span.Status.ACCEPTED:
-            return self.status
-        if self.origin == Span.Origin.MACHINE:
-            return "accepted"
-        return "edited" if self.derived_from_id else "human"
+        return span_kind(self.status, self.origin, self.derived_from_id)
+
+
+def span_kind(status: str, origin: str, derived_from_id: int | None) -> str:
+    """accepted / edited / human / rejected / suggested: what status and origin mean together.
+
+    The one place this is worked out; the API and the editor page receive it.
+    """
+    if status != SpanStatus.ACCEPTED:
+        return status
+    if origin == SpanOrigin.MACHINE:
+        return "accepted"
+    return "edited" if derived_from_id else "human"
 
 
 class SpanEvent(models.Model):

@@ -54,6 +54,7 @@ def test_labels_managed_by_admin(client_for, owner, teammate, project, article):
     label_id = created.json()["id"]
     renamed = client_for(owner).patch(f"/api/labels/{label_id}/", {"name": "sarcasm"})
     assert renamed.json()["name"] == "sarcasm"
+    assert renamed.json()["attributes"] == []
     used = Label.objects.get(project=project, name="claim")
     make_suggestion(article, "claim", 0, 10)
     assert client_for(owner).delete(f"/api/labels/{used.pk}/").status_code == 400
@@ -130,3 +131,28 @@ def test_span_list_pages_in_article_order(client_for, owner, project):
     assert seen == [span.pk for span in made]
     empty = make_project(owner, name="Empty desk")
     assert client.get(f"/api/spans/?project={empty.pk}").json()["results"] == []
+
+
+def test_label_attributes_declared_and_checked(client_for, owner, project):
+    url = f"/api/projects/{project.pk}/labels/"
+    quote = next(item for item in client_for(owner).get(url).json() if item["name"] == "quote")
+    assert [(a["name"], a["type"]) for a in quote["attributes"]] == [
+        ("speaker", "text"),
+        ("direct", "boolean"),
+    ]
+    assert quote["attributes"][0]["in_text"] is True
+    verdicts = [{"name": "verdict", "type": "choice", "choices": ["true", "false"]}]
+    changed = client_for(owner).patch(
+        f"/api/labels/{quote['id']}/", {"attributes": verdicts}, format="json"
+    )
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["attributes"] == [{**verdicts[0], "title": "verdict"}]
+    bad = client_for(owner).patch(
+        f"/api/labels/{quote['id']}/",
+        {"attributes": [{"name": "verdict", "type": "choice"}]},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert bad.json() == {
+        "attributes": ["attributes[0]: a choice needs 'choices', a list of distinct strings."]
+    }

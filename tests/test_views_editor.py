@@ -32,6 +32,7 @@ def editor_spans(data: dict) -> list[dict]:
         span["label"] = data["labels"][span["label"]]["name"]
         span["status"] = table["status"][span["status"]]
         span["origin"] = table["origin"][span["origin"]]
+        span["kind"] = table["kind"][span["kind"]]
         if span.get("annotator") is not None:
             span["annotator"] = data["user"]
         out.append(span)
@@ -53,6 +54,12 @@ def test_editor_page_inlines_text_labels_and_my_view(client, teammate, article):
     assert data["article"]["text"] == article.text
     assert [label["name"] for label in data["labels"]] == ["claim", "quote", "speculation"]
     assert [label["hotkey"] for label in data["labels"]] == ["1", "2", "3"]
+    # Labels declare what their spans carry, so the page never tests label names.
+    assert [[a["name"] for a in label["attributes"]] for label in data["labels"]] == [
+        [],
+        ["speaker", "direct"],
+        ["cue"],
+    ]
     spans = editor_spans(data)
     by_id = {span["id"]: span for span in spans}
     # The decided suggestion is replaced by the teammate's decision row.
@@ -61,6 +68,7 @@ def test_editor_page_inlines_text_labels_and_my_view(client, teammate, article):
     assert "note" not in row and "attrs" not in row  # empty fields are left out
     assert row["status"] == "accepted" and row["annotator"] == "teammate"
     assert row["origin"] == "machine" and (row["start"], row["end"]) == (42, 65)
+    assert row["kind"] == "accepted" and by_id[claim.pk]["kind"] == "suggested"
     suggestion = by_id[claim.pk]
     assert (suggestion["status"], suggestion["label"], suggestion["confidence"]) == (
         "suggested",

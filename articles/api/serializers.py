@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from articles.attributes import attributes_clean
+from articles.errors import DomainError
 from articles.models import (
     Article,
     Label,
@@ -27,7 +29,7 @@ from articles.services.spans import span_state
 class LabelOut(serializers.ModelSerializer):
     class Meta:
         model = Label
-        fields = ["id", "name", "color", "pattern", "hotkey", "description", "order"]
+        fields = ["id", "name", "color", "pattern", "hotkey", "description", "order", "attributes"]
         read_only_fields = fields
 
 
@@ -360,6 +362,17 @@ class LabelIn(serializers.Serializer):
     hotkey = serializers.CharField(max_length=1, required=False, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True)
     order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+    attributes = serializers.JSONField(
+        required=False,
+        help_text="What the label's spans carry: [{name, type: text|boolean|choice, title, "
+        "help?, choices?, in_text?}].",
+    )
+
+    def validate_attributes(self, value: Any) -> list[dict[str, Any]]:
+        try:
+            return attributes_clean(value)
+        except DomainError as error:
+            raise serializers.ValidationError(error.message) from None
 
 
 class LabelUpdateIn(LabelIn):

@@ -14,7 +14,7 @@ from articles.errors import DomainError, Duplicate, NotAllowed
 from articles.models import Label, Membership, Project, Role
 
 _PROJECT_FIELDS = ("name", "description", "guidelines", "tagger")
-_LABEL_FIELDS = ("name", "color", "pattern", "hotkey", "description", "order")
+_LABEL_FIELDS = ("name", "color", "pattern", "hotkey", "description", "order", "attributes")
 _LABEL_TAKEN = "The name or hotkey is already used by another label."
 
 

@@ -38,6 +38,7 @@ def project_create(
             pattern=spec.pattern,
             hotkey=spec.hotkey,
             description=spec.description,
+            attributes=[dict(attribute) for attribute in spec.attributes],
             order=position,
         )
         for position, spec in enumerate(DEFAULT_LABELS)

@@ -44,24 +44,21 @@ function adopt(json, key = null) {
 
 /** A span of the page data: a compact row (see SPAN_COLUMNS in selectors/editor.py). */
 function fromRow(r, tables) {
-  const status = tables.status[r[4]];
-  const origin = tables.origin[r[5]];
-  const derived = r[9] ?? null;
-  const kind = status !== "accepted" ? status : origin === "machine" ? "accepted" : derived ? "edited" : "human";
+  const c = (tables.at ??= Object.fromEntries(tables.columns.map((name, i) => [name, i])));
   return {
-    id: r[0],
-    label: D.labels[r[1]].name,
-    start: r[2],
-    end: r[3],
-    status,
-    origin,
-    kind,
-    version: r[6],
-    confidence: r[7] ?? null,
-    annotator: r[8] ? D.user : null,
-    derived_from: derived,
-    attrs: r[10] ?? {},
-    note: r[11] ?? "",
+    id: r[c.id],
+    label: D.labels[r[c.label]].name,
+    start: r[c.start],
+    end: r[c.end],
+    status: tables.status[r[c.status]],
+    origin: tables.origin[r[c.origin]],
+    kind: tables.kind[r[c.kind]],
+    version: r[c.version],
+    confidence: r[c.confidence] ?? null,
+    annotator: r[c.annotator] ? D.user : null,
+    derived_from: r[c.derived_from] ?? null,
+    attrs: r[c.attrs] ?? {},
+    note: r[c.note] ?? "",
   };
 }
 

@@ -1,0 +1,86 @@
+"""What a label's spans carry besides their offsets: the attribute declarations of a label.
+
+A label declares its attributes as data (``Label.attributes``), so the editor, the API and
+the exports never test label names. Each declaration is a JSON object:
+
+- ``name``: the key in ``Span.attrs`` (lowercase letters, digits, ``_``);
+- ``type``: ``text``, ``boolean`` or ``choice`` (with ``choices``, a list of strings);
+- ``title``: what the editor shows beside the field; ``help``: an optional hint;
+- ``in_text`` (``text`` only): the value names words of the article (a quote's speaker);
+  picking them in the text stores their offsets as ``<name>_start`` / ``<name>_end``.
+
+Every label also has a free-text note (``Span.note``), which is not an attribute.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from articles.errors import DomainError
+
+ATTRIBUTE_TYPES = ("text", "boolean", "choice")
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_KEYS = {"name", "type", "title", "help", "choices", "in_text"}
+
+SPEAKER = {
+    "name": "speaker",
+    "type": "text",
+    "title": "Speaker",
+    "help": "as written in the text",
+    "in_text": True,
+}
+DIRECT = {"name": "direct", "type": "boolean", "title": "direct quote"}
+CUE = {"name": "cue", "type": "text", "title": "Cue", "help": "e.g. may, perhaps"}
+
+
+def attributes_clean(value: Any) -> list[dict[str, Any]]:
+    """Check a list of attribute declarations; return it normalised or raise ``DomainError``."""
+    if not isinstance(value, list):
+        raise DomainError("Attributes must be a list of objects.", field="attributes")
+    cleaned: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for index, item in enumerate(value):
+        where = f"attributes[{index}]"
+        if not isinstance(item, dict):
+            raise DomainError(f"{where} must be an object.", field="attributes")
+        unknown = sorted(set(item) - _KEYS)
+        if unknown:
+            raise DomainError(f"{where}: unknown key {', '.join(unknown)}.", field="attributes")
+        name = item.get("name")
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise DomainError(
+                f"{where}: 'name' must be lowercase letters, digits or _ (at most 40).",
+                field="attributes",
+            )
+        if name in seen or name.endswith(("_start", "_end")) or name == "note":
+            raise DomainError(f"{where}: the name {name!r} is taken.", field="attributes")
+        seen.add(name)
+        kind = item.get("type")
+        if kind not in ATTRIBUTE_TYPES:
+            raise DomainError(
+                f"{where}: 'type' must be one of {', '.join(ATTRIBUTE_TYPES)}.",
+                field="attributes",
+            )
+        spec: dict[str, Any] = {"name": name, "type": kind, "title": str(item.get("title") or name)}
+        if item.get("help"):
+            spec["help"] = str(item["help"])
+        if kind == "choice":
+            choices = item.get("choices")
+            if (
+                not isinstance(choices, list)
+                or not choices
+                or not all(isinstance(c, str) and c for c in choices)
+                or len(set(choices)) != len(choices)
+            ):
+                raise DomainError(
+                    f"{where}: a choice needs 'choices', a list of distinct strings.",
+                    field="attributes",
+                )
+            spec["choices"] = list(choices)
+        if item.get("in_text"):
+            if kind != "text":
+                raise DomainError(f"{where}: only text can be 'in_text'.", field="attributes")
+            spec["in_text"] = True
+        cleaned.append(spec)
+    return cleaned

@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from articles.models import (
     Article,
@@ -11,6 +15,7 @@ from articles.models import (
     Span,
     SpanEvent,
 )
+from articles.services.projects import project_delete_unchecked
 
 
 class LabelInline(admin.TabularInline):
@@ -29,6 +34,21 @@ class ProjectAdmin(admin.ModelAdmin):
     list_display = ["name", "tagger", "created_at"]
     search_fields = ["name"]
     inlines = [LabelInline, MembershipInline]
+
+    # The admin's own cascade stops at the labels its spans protect; the service deletes
+    # in the order that works and removes snapshot files.
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, counts, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        # Spans protect their label from being deleted alone; here they go with their
+        # articles, which the confirmation page lists as deleted.
+        return deleted, counts, perms_needed, []
+
+    def delete_model(self, request: HttpRequest, obj: Project) -> None:
+        project_delete_unchecked(project=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
+        for project in queryset:
+            project_delete_unchecked(project=project)
 
 
 @admin.register(Membership)
@@ -68,7 +88,10 @@ class SpanEventAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     raw_id_fields = ["span", "article"]
 
-    def has_change_permission(self, request, obj=None) -> bool:  # history is append-only
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # history is append-only
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

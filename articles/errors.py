@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
 if TYPE_CHECKING:
     from articles.models import Span
 
@@ -22,8 +25,22 @@ class DomainError(Exception):
         return {self.field or "non_field_errors": [self.message]}
 
 
-class NotAllowed(DomainError):
+class NotFound(DomainError, Http404):
+    """Not there, or not visible to the caller: outsiders learn nothing about a project."""
+
+    status_code = 404
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="detail")
+
+
+class NotAllowed(DomainError, PermissionDenied):
+    """The caller's role does not allow the action (pages answer 403 as well)."""
+
     status_code = 403
+
+    def __init__(self, message: str, *, field: str | None = "detail") -> None:
+        super().__init__(message, field=field)
 
 
 class Duplicate(DomainError):

@@ -9,16 +9,15 @@ other. A reviewer's ``gold`` layer sits on top the same way.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from articles.types import AnyUser
 
 
 def _choices_check(field: str, choices: type[models.TextChoices]) -> Q:
@@ -59,17 +58,35 @@ class ReviewState(models.TextChoices):
 
 
 class Role(models.TextChoices):
+    """Project roles, each allowing what the ones before it allow (declaration order)."""
+
     VIEWER = "viewer", "Viewer (read-only, dataset consumer)"
     EDITOR = "editor", "Editor"
     REVIEWER = "reviewer", "Reviewer (gold layer)"
     ADMIN = "admin", "Admin"
 
+    def covers(self, needed: Role) -> bool:
+        """Whether this role allows what ``needed`` allows."""
+        order = list(Role)
+        return order.index(self) >= order.index(needed)
 
-ROLE_RANK = {Role.VIEWER: 0, Role.EDITOR: 1, Role.REVIEWER: 2, Role.ADMIN: 3}
+
+def role_expression(user: AnyUser, project_ref: str = "pk") -> Any:
+    """The user's role in the project ``project_ref`` points at, as an annotation (NULL for
+    outsiders). A superuser is an admin of every project: the one place that says so for
+    queries; ``visible_to`` below is the other, for lists."""
+    if not user.is_authenticated:
+        return Value(None, output_field=models.CharField())
+    if user.is_superuser:
+        return Value(Role.ADMIN.value, output_field=models.CharField())
+    return Subquery(
+        Membership.objects.filter(project=OuterRef(project_ref), user_id=user.pk).values("role")[:1]
+    )
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ProjectQuerySet:
+    def visible_to(self, user: AnyUser) -> ProjectQuerySet:
+        """Projects the user is a member of (every project for a superuser)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -104,19 +121,6 @@ class Project(models.Model):
     @property
     def tagger_name(self) -> str:
         return self.tagger or settings.DEFAULT_TAGGER
-
-    def role_of(self, user: AbstractBaseUser | AnonymousUser) -> Role | None:
-        """The user's role here; superusers are admins everywhere. One query."""
-        if not user.is_authenticated:
-            return None
-        if user.is_superuser:
-            return Role.ADMIN
-        role = self.memberships.filter(user=user).values_list("role", flat=True).first()
-        return Role(role) if role else None
-
-    def allows(self, user: AbstractBaseUser | AnonymousUser, at_least: Role) -> bool:
-        role = self.role_of(user)
-        return role is not None and ROLE_RANK[role] >= ROLE_RANK[at_least]
 
 
 class Membership(models.Model):
@@ -209,11 +213,8 @@ class ImportJob(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ArticleQuerySet:
+    def visible_to(self, user: AnyUser) -> ArticleQuerySet:
         return self.filter(project__in=Project.objects.visible_to(user))
-
-    def pretag_pending(self) -> ArticleQuerySet:
-        return self.filter(pretag_state=Article.PretagState.PENDING)
 
 
 class Article(models.Model):
@@ -271,18 +272,29 @@ class SpanQuerySet(models.QuerySet["Span"]):
         """Shared machine suggestions (nobody's layer)."""
         return self.filter(annotator__isnull=True)
 
-    def decided(self) -> SpanQuerySet:
-        """Rows of some editor's or reviewer's layer."""
-        return self.filter(annotator__isnull=False)
+    def layer(self, user: AnyUser, *, gold: bool = False) -> SpanQuerySet:
+        """The rows of one person's layer (their editor layer, or their gold layer)."""
+        return self.filter(annotator_id=user.pk, gold=gold)
 
-    def accepted(self) -> SpanQuerySet:
-        return self.filter(status=Span.Status.ACCEPTED)
+    def undecided_by(self, user: AnyUser, *, gold: bool = False) -> SpanQuerySet:
+        """Machine suggestions with no decision in the user's layer yet."""
+        decided = Span.objects.filter(derived_from=OuterRef("pk"), annotator_id=user.pk, gold=gold)
+        return self.filter(annotator__isnull=True).filter(~Exists(decided))
 
-    def layer(self, user: AbstractBaseUser, *, gold: bool = False) -> SpanQuerySet:
-        return self.filter(annotator=user, gold=gold)
+    def view_of(self, user: AnyUser, *, gold: bool = False) -> SpanQuerySet:
+        """What the user sees of an article: their layer plus the suggestions they have not
+        decided yet (a decided suggestion is replaced by the decision row)."""
+        decided = Span.objects.filter(derived_from=OuterRef("pk"), annotator_id=user.pk, gold=gold)
+        return self.filter(
+            Q(annotator_id=user.pk, gold=gold) | (Q(annotator__isnull=True) & ~Exists(decided))
+        )
 
     def in_text_order(self) -> SpanQuerySet:
-        return self.order_by("start", "-end", "label_id", "id")
+        """By start, longer first, then label and id: how spans are listed everywhere."""
+        return self.order_by(*TEXT_ORDER)
+
+
+TEXT_ORDER = ("start", "-end", "label_id", "id")
 
 
 class Span(models.Model):

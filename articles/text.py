@@ -1,4 +1,4 @@
-"""Text rules from the guidelines: normalisation, hashing, whitespace trimming.
+"""Text rules from the guidelines: normalisation, hashing, decoding (span rules: ``spans``).
 
 Offsets everywhere are Unicode code points over the normalised text, which is what Python
 string indexing counts, so ``text[start:end]`` is the span text.
@@ -19,18 +19,6 @@ def normalize_text(raw: str) -> str:
 def content_hash(text: str) -> str:
     """Hash of already normalised text; the duplicate key within a project."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``[start, end)`` so it neither begins nor ends with whitespace.
-
-    Returns an empty range (start == end) when the selection holds only whitespace.
-    """
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def decode_bytes(data: bytes) -> str:

@@ -15,9 +15,12 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
+from articles.api.serializers import LabelOut
 from articles.guidelines import guidelines_text
-from articles.models import Article
-from articles.selectors import editor as selectors
+from articles.models import Article, Role
+from articles.selectors import articles as article_selectors
+from articles.selectors import projects as project_selectors
+from articles.selectors import spans as span_selectors
 
 QUEUE_PAGE_SIZE = 100
 REVIEW_CHOICES = [("", "Any"), ("new", "New"), ("in_progress", "In progress"), ("done", "Done")]
@@ -26,22 +29,22 @@ REVIEW_CHOICES = [("", "Any"), ("new", "New"), ("in_progress", "In progress"), (
 @login_required
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    projects = selectors.project_list(user=request.user)
+    projects = project_selectors.project_list(user=request.user, counts=True)
     return render(request, "articles/project_list.html", {"projects": projects})
 
 
 @login_required
 @require_GET
 def article_list(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = selectors.project_get(user=request.user, project_id=project_id)
+    project = project_selectors.project_get(user=request.user, project_id=project_id)
     review = request.GET.get("review") or ""
     pretag = request.GET.get("pretag") or ""
     search = (request.GET.get("q") or "").strip()
-    queue = selectors.article_queue(
+    queue = article_selectors.article_queue(
         user=request.user,
         project=project,
-        review=review if review in selectors.REVIEW_FILTERS else None,
-        pretag=pretag or None,
+        review_state=review if review in article_selectors.REVIEW_STATES else None,
+        pretag_state=pretag if pretag in Article.PretagState.values else None,
         search=search or None,
     )
     page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -63,7 +66,7 @@ def article_list(request: HttpRequest, project_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
-    article = selectors.editor_article(user=request.user, article_id=article_id)
+    article = article_selectors.article_get(user=request.user, article_id=article_id)
     labels = list(article.project.labels.all())
     data = {
         "article": {
@@ -74,9 +77,9 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
             "review": article.my_review,
             "pretag_state": article.pretag_state,
         },
-        "labels": [selectors.label_json(label) for label in labels],
-        "spans": selectors.editor_spans(article=article, user=request.user, labels=labels),
-        "can_edit": selectors.can_edit(article),
+        "labels": LabelOut(labels, many=True).data,
+        "spans": span_selectors.editor_rows(article=article, user=request.user, labels=labels),
+        "can_edit": Role(article.my_role).covers(Role.EDITOR),
         "user": request.user.get_username(),
         "csrf": get_token(request),
         "urls": {
@@ -101,8 +104,10 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
 @require_GET
 def article_next(request: HttpRequest, article_id: int) -> HttpResponse:
     """Go to the next article of the user's queue, or back to the queue when none is left."""
-    article = selectors.editor_article(user=request.user, article_id=article_id)
-    following = selectors.next_article(user=request.user, article=article)
+    article = article_selectors.article_get(
+        user=request.user, article_id=article_id, with_text=False
+    )
+    following = article_selectors.next_article(user=request.user, article=article)
     if following is None:
         return redirect("articles:article_list", project_id=article.project_id)
     return redirect("articles:article_detail", article_id=following.pk)

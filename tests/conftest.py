@@ -1,4 +1,5 @@
-"""The shared cast: an owner (project admin), a teammate (editor), an outsider, a viewer."""
+"""The shared cast: an owner (project admin), a teammate (editor), a reviewer, a viewer, an
+outsider and a superuser (an admin of every project without being a member)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from rest_framework.test import APIClient
 
 from articles.services import membership_set
 from articles.serving import served_like_development
+from articles.tagging import registry
 from tests.factories import make_article, make_project, make_user
 
 
@@ -23,6 +25,18 @@ def _served_like_development():
     override.enable()
     yield
     override.disable()
+
+
+@pytest.fixture(autouse=True)
+def _tagger_registry():
+    """Taggers a test registers are gone after it."""
+    registry.available_taggers()  # the built-in ones are registered on first use
+    factories, instances = dict(registry._FACTORIES), dict(registry._INSTANCES)
+    yield
+    registry._FACTORIES.clear()
+    registry._FACTORIES.update(factories)
+    registry._INSTANCES.clear()
+    registry._INSTANCES.update(instances)
 
 
 @pytest.fixture
@@ -46,9 +60,20 @@ def viewer(db):
 
 
 @pytest.fixture
-def project(owner, teammate, viewer):
+def reviewer(db):
+    return make_user("reviewer")
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def project(owner, teammate, reviewer, viewer):
     project = make_project(owner, name="Opinion desk")
     membership_set(project=project, user=teammate, role="editor")
+    membership_set(project=project, user=reviewer, role="reviewer")
     membership_set(project=project, user=viewer, role="viewer")
     return project
 

@@ -114,7 +114,7 @@ def test_import_job_of_other_project_is_404(client_for, outsider, owner, project
 
 
 def test_schema_documents_import_endpoints(client_for, owner):
-    schema = client_for(owner).get("/api/schema/?format=json").json()
+    schema = client_for(owner).get("/api/schema/", HTTP_ACCEPT="application/json").json()
     assert "/api/projects/{project_id}/imports/" in schema["paths"]
     assert "/api/imports/{import_id}/" in schema["paths"]
 

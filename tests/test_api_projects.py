@@ -34,7 +34,7 @@ def test_members_managed_by_admin(client_for, owner, teammate, project):
     unknown = client_for(owner).post(url, {"user": "ghost", "role": "viewer"})
     assert unknown.status_code == 400 and "user" in unknown.json()
     users = [m["user"] for m in client_for(teammate).get(url).json()["results"]]
-    assert users == ["owner", "teammate", "viewer", "newcomer"]
+    assert users == ["owner", "teammate", "reviewer", "viewer", "newcomer"]
     assert client_for(owner).delete(f"{url}newcomer/").status_code == 204
     assert not Membership.objects.filter(user=newcomer).exists()
     last_admin = client_for(owner).delete(f"{url}owner/")

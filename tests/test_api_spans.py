@@ -73,7 +73,9 @@ def test_create_errors_are_field_messages(client_for, teammate, viewer, article)
     assert set(missing.json()) == {"start", "end"}
     denied = client_for(viewer).post(url, {"label": "claim", "start": 0, "end": 5})
     assert denied.status_code == 403
-    assert isinstance(denied.json()["non_field_errors"], list)
+    assert denied.json() == {
+        "detail": ["Your role in this project does not allow you to edit spans."]
+    }
 
 
 def test_overlap_in_own_layer_is_400(client_for, teammate, article):

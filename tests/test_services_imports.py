@@ -9,8 +9,9 @@ from django.test.utils import override_settings
 
 from articles.errors import DomainError, NotAllowed
 from articles.importing import Record
-from articles.models import Article, ImportJob, Span
-from articles.services import articles_import, import_job_progress, import_upload
+from articles.models import Article, ImportJob, Span, SpanEvent
+from articles.selectors.imports import import_progress
+from articles.services import articles_import, articles_import_unchecked, import_upload
 
 BODY = "The council met on Monday. It may vote again next week."
 
@@ -27,14 +28,14 @@ def test_import_creates_articles_and_job(project, owner, django_capture_on_commi
             data=jsonl(
                 {"title": "One", "text": BODY}, {"title": "Two", "text": "Another text.\r\n"}
             ),
-            user=owner,
+            actor=owner,
         )
     assert (job.state, job.total, job.created_count, job.duplicate_count) == ("done", 2, 2, 0)
     articles = list(Article.objects.filter(import_job=job))
     assert [a.text for a in articles] == [BODY, "Another text.\n"]
     assert all(a.pretag_state == "pending" for a in articles)
     assert len(callbacks) == 1  # one batch queued for pre-tagging, after commit
-    assert import_job_progress(job) == {"pending": 2, "running": 0, "done": 0, "failed": 0}
+    assert import_progress(job) == {"pending": 2, "running": 0, "done": 0, "failed": 0}
 
 
 def test_text_is_nfc_normalised_and_dedupe_uses_it(project, owner):
@@ -44,7 +45,7 @@ def test_text_is_nfc_normalised_and_dedupe_uses_it(project, owner):
         project=project,
         name="b.jsonl",
         data=jsonl({"text": decomposed}, {"text": composed}),
-        user=owner,
+        actor=owner,
     )
     assert job.created_count == 1 and job.duplicate_count == 1
     assert job.duplicates[0]["where"] == "b.jsonl line 2"
@@ -53,7 +54,7 @@ def test_text_is_nfc_normalised_and_dedupe_uses_it(project, owner):
 
 def test_duplicates_of_existing_articles_are_reported_not_created(project, owner, article):
     job = import_upload(
-        project=project, name="b.jsonl", data=jsonl({"text": article.text}), user=owner
+        project=project, name="b.jsonl", data=jsonl({"text": article.text}), actor=owner
     )
     assert job.created_count == 0
     assert job.duplicates == [{"where": "b.jsonl line 1", "title": "", "article": article.pk}]
@@ -64,7 +65,7 @@ def test_bad_record_stops_import_and_writes_nothing(project, owner):
     with pytest.raises(
         DomainError, match=r"b\.jsonl line 3: field 'text' must be a string"
     ) as caught:
-        import_upload(project=project, name="b.jsonl", data=data, user=owner)
+        import_upload(project=project, name="b.jsonl", data=data, actor=owner)
     assert caught.value.field == "text"
     assert not Article.objects.filter(project=project, text__in=["Good one.", "Fine too."]).exists()
     job = ImportJob.objects.get(project=project)
@@ -84,7 +85,7 @@ def test_machine_spans_are_kept_as_suggestions(project, owner, django_capture_on
     ]
     with django_capture_on_commit_callbacks() as callbacks:
         job = import_upload(
-            project=project, name="e.jsonl", data=jsonl({"text": BODY, "spans": spans}), user=owner
+            project=project, name="e.jsonl", data=jsonl({"text": BODY, "spans": spans}), actor=owner
         )
     article = Article.objects.get(import_job=job)
     rows = list(article.spans.order_by("start"))
@@ -103,11 +104,15 @@ def test_human_spans_go_to_importers_layer_trimmed(project, owner):
         project=project,
         name="e.jsonl",
         data=jsonl({"text": BODY, "spans": spans}),
-        user=owner,
+        actor=owner,
         spans_as="human",
     )
     [span] = Span.objects.filter(article__import_job=job)
     assert (span.kind, span.annotator, span.start, span.end) == ("human", owner, 0, 26)
+    # Every create is in the history, imported layers included.
+    [event] = SpanEvent.objects.filter(span=span)
+    assert (event.action, event.actor, event.before) == ("create", owner, None)
+    assert (event.after["start"], event.after["end"], event.after["label"]) == (0, 26, "claim")
 
 
 def test_human_spans_that_overlap_are_refused(project, owner):
@@ -117,7 +122,7 @@ def test_human_spans_that_overlap_are_refused(project, owner):
             project=project,
             name="e.jsonl",
             data=jsonl({"text": BODY, "spans": spans}),
-            user=owner,
+            actor=owner,
             spans_as="human",
         )
     assert not Article.objects.filter(project=project).exists()
@@ -137,7 +142,10 @@ def test_human_spans_that_overlap_are_refused(project, owner):
 def test_span_errors_name_line_and_index(project, owner, span, message):
     with pytest.raises(DomainError, match=message) as caught:
         import_upload(
-            project=project, name="e.jsonl", data=jsonl({"text": BODY, "spans": [span]}), user=owner
+            project=project,
+            name="e.jsonl",
+            data=jsonl({"text": BODY, "spans": [span]}),
+            actor=owner,
         )
     assert "e.jsonl line 1: spans[0]" in caught.value.message
 
@@ -147,7 +155,7 @@ def test_ignore_spans(project, owner):
         project=project,
         name="e.jsonl",
         data=jsonl({"text": BODY, "spans": [{"start": 0, "end": 5, "label": "nope"}]}),
-        user=owner,
+        actor=owner,
         spans_as="ignore",
     )
     assert job.created_count == 1 and not Span.objects.exists()
@@ -158,29 +166,32 @@ def test_limits_are_reported(project, owner):
         override_settings(IMPORT_MAX_ARTICLE_CHARS=10),
         pytest.raises(DomainError, match=r"limit is 10 \(IMPORT_MAX_ARTICLE_CHARS\)"),
     ):
-        import_upload(project=project, name="a.jsonl", data=jsonl({"text": BODY}), user=owner)
+        import_upload(project=project, name="a.jsonl", data=jsonl({"text": BODY}), actor=owner)
     with override_settings(IMPORT_MAX_ARTICLES=1):
         with pytest.raises(DomainError, match="more than 1 articles") as caught:
             import_upload(
                 project=project,
                 name="a.jsonl",
                 data=jsonl({"text": "a b"}, {"text": "c d"}),
-                user=owner,
+                actor=owner,
             )
         assert caught.value.status_code == 400
     with override_settings(IMPORT_MAX_UPLOAD_BYTES=5):
         with pytest.raises(DomainError, match="IMPORT_MAX_UPLOAD_BYTES") as caught:
-            import_upload(project=project, name="a.jsonl", data=jsonl({"text": BODY}), user=owner)
+            import_upload(project=project, name="a.jsonl", data=jsonl({"text": BODY}), actor=owner)
         assert caught.value.status_code == 413
 
 
 def test_viewer_cannot_import(project, viewer):
-    with pytest.raises(NotAllowed):
-        articles_import(project=project, records=[Record(where="x", text=BODY)], user=viewer)
+    with pytest.raises(NotAllowed, match="does not allow you to import articles"):
+        articles_import(project=project, records=[Record(where="x", text=BODY)], actor=viewer)
+    assert not ImportJob.objects.exists()
 
 
 def test_large_batch_is_bulk_inserted(project, owner, django_assert_max_num_queries):
     records = [Record(where=f"r{i}", text=f"{BODY} Variant {i}.") for i in range(300)]
     with django_assert_max_num_queries(20):
-        job = articles_import(project=project, records=records, user=None, pretag=False)
+        job = articles_import_unchecked(
+            project=project, records=records, importer=None, pretag=False
+        )
     assert job.created_count == 300

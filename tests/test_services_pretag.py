@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from articles.errors import DomainError
+from articles.errors import DomainError, NotAllowed
 from articles.models import Article, Span
 from articles.services import article_pretag, articles_pretag, span_decide, span_update
 from articles.services.pretag import project_pretag
@@ -134,17 +134,19 @@ def test_batch_records_failure_on_the_article_and_goes_on(project, fixed):
     assert good.pretag_state == "done"
 
 
-def test_unknown_tagger_is_a_field_error(project):
+def test_unknown_tagger_is_a_field_error(project, owner):
     with pytest.raises(DomainError, match="Unknown tagger 'nope'") as caught:
-        project_pretag(project=project, tagger="nope")
+        project_pretag(project=project, actor=owner, tagger="nope")
     assert caught.value.field == "tagger"
 
 
 def test_project_pretag_marks_pending_and_queues(
-    project, article, django_capture_on_commit_callbacks
+    project, owner, viewer, article, django_capture_on_commit_callbacks
 ):
     Article.objects.filter(pk=article.pk).update(pretag_state="done")
+    with pytest.raises(NotAllowed, match="does not allow you to pre-tag"):
+        project_pretag(project=project, actor=viewer)
     with django_capture_on_commit_callbacks() as callbacks:
-        assert project_pretag(project=project) == 1
+        assert project_pretag(project=project, actor=owner) == 1
     article.refresh_from_db()
     assert article.pretag_state == "pending" and len(callbacks) == 1

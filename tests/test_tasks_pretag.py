@@ -20,7 +20,8 @@ from articles.services.pretag import pretag_lost_ids
 from articles.tagging import register
 from articles.tagging.base import TaggerUnavailable
 from articles.tagging.rules import RulesTagger
-from articles.tasks.pretag import MAX_RETRIES, pretag_articles
+from articles.tasks.base import MAX_RETRIES
+from articles.tasks.pretag import pretag_articles
 from tests.factories import make_article, make_project, make_user
 
 RULES_ID = f"rules@{RulesTagger.version}"
@@ -50,7 +51,7 @@ def test_import_is_pretagged_by_a_real_worker():
     ensure_broker_folders()
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
         with override_settings(PRETAG_BATCH_SIZE=2):  # two tasks: batches of ids
-            job = import_upload(project=project, name="w.jsonl", data=data.encode(), user=owner)
+            job = import_upload(project=project, name="w.jsonl", data=data.encode(), actor=owner)
         articles = Article.objects.filter(import_job=job)
         wait_for(lambda: not articles.exclude(pretag_state="done").exists())
     assert articles.count() == 3
@@ -80,9 +81,9 @@ def test_transient_failure_is_retried_then_recorded(project):
     result = pretag_articles.apply(args=[[article.pk], "flaky"])
     article.refresh_from_db()
     assert FlakyTagger.calls == 1 + MAX_RETRIES
-    assert result.state == "SUCCESS"
+    assert result.state == "FAILURE"
     assert article.pretag_state == "failed"
-    assert article.pretag_error == "Gave up after retries: backend timed out"
+    assert article.pretag_error == f"Gave up after {MAX_RETRIES} retries: backend timed out"
 
 
 def test_task_options_are_safe_for_redelivery():

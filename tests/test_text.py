@@ -4,7 +4,8 @@ import unicodedata
 
 import pytest
 
-from articles.text import content_hash, decode_bytes, normalize_text, trim_span
+from articles.spans import trim_span
+from articles.text import content_hash, decode_bytes, normalize_text
 
 
 def test_crlf_and_cr_become_lf():

@@ -1,16 +1,99 @@
-"""Articles: the list (cursor-paginated, filtered) and one article with its labels."""
+"""``/api/articles/``: articles, their spans as the editor shows them, bulk decisions, your
+review state and tagger re-runs; and ``/api/projects/{id}/articles/`` to add one article.
+
+Each view: validate the input → one service or selector call → serialize. Domain errors
+(403 role, 400 offsets/overlap, 409 stale version) come from the services through the global
+exception handler.
+"""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from typing import Any
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from articles import services
+from articles.api.imports import ImportJobOut
 from articles.api.pagination import paginated
-from articles.api.serializers import ArticleFilterIn, ArticleListOut, ArticleOut, validated
-from articles.api.spans import ERRORS
-from articles.selectors import api as selectors
+from articles.api.serializers import (
+    ERRORS,
+    JsonObjectField,
+    LabelOut,
+    PretagIn,
+    PretagOut,
+    SpanOut,
+    id_field,
+    validated,
+)
+from articles.errors import DomainError
+from articles.models import Article, Label, Review, Role
+from articles.selectors import articles as selectors
+from articles.selectors import projects as project_selectors
+from articles.selectors import spans as span_selectors
+from articles.services.imports import SPANS_AS
+from articles.services.pretag import article_pretag_request
+
+REVIEW_CHOICES = ["new", "in_progress", "done"]
+
+
+class ArticleListOut(serializers.ModelSerializer):
+    project = serializers.IntegerField(source="project_id", read_only=True)
+    review_state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "project",
+            "title",
+            "source_url",
+            "author",
+            "published_at",
+            "language",
+            "meta",
+            "pretag_state",
+            "review_state",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=REVIEW_CHOICES))
+    def get_review_state(self, article: Article) -> str:
+        return getattr(article, "my_review", None) or "new"
+
+
+class ArticleOut(ArticleListOut):
+    labels = serializers.SerializerMethodField()
+
+    class Meta(ArticleListOut.Meta):
+        fields = [
+            *ArticleListOut.Meta.fields,
+            "text",
+            "pretag_error",
+            "pretag_tagger",
+            "pretagged_at",
+            "labels",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(LabelOut(many=True))
+    def get_labels(self, article: Article) -> list[dict[str, Any]]:
+        return LabelOut(article.project.labels.all(), many=True).data
+
+
+class ArticleFilterIn(serializers.Serializer):
+    project = id_field(required=False)
+    review_state = serializers.ChoiceField(choices=REVIEW_CHOICES, required=False)
+    pretag_state = serializers.ChoiceField(choices=Article.PretagState.choices, required=False)
+    q = serializers.CharField(required=False, help_text="Text search in title and body.")
+    updated_since = serializers.DateTimeField(required=False)
 
 
 class ArticleListView(APIView):
@@ -41,9 +124,270 @@ class ArticleDetailView(APIView):
     )
     def get(self, request: Request, article_id: int) -> Response:
         article = selectors.article_get(user=request.user, article_id=article_id)
-        article.my_review = (
-            article.reviews.filter(annotator_id=request.user.pk)
-            .values_list("state", flat=True)
-            .first()
-        )
         return Response(ArticleOut(article).data)
+
+
+def _label(article: Article, name: str) -> Label:
+    for label in article.project.labels.all():
+        if label.name == name:
+            return label
+    raise DomainError(f"No label named {name!r} in this project.", field="label")
+
+
+class SpanLayerQuery(serializers.Serializer):
+    layer = serializers.ChoiceField(
+        choices=["mine", "all", "suggestions"], required=False, default="mine"
+    )
+
+
+class SpanCreateIn(serializers.Serializer):
+    label = serializers.CharField(max_length=50)
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=0)
+    attrs = JsonObjectField(required=False, default=dict)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    gold = serializers.BooleanField(required=False, default=False)
+
+
+class ArticleSpansView(APIView):
+    @extend_schema(
+        operation_id="article_spans_list",
+        parameters=[SpanLayerQuery],
+        responses={200: SpanOut(many=True), **ERRORS},
+        summary="Spans of one article as the editor shows them (not paginated)",
+        description="`mine` (default): your layer plus the suggestions you have not decided; "
+        "`suggestions`: every machine suggestion; `all`: every layer (reviewers and admins).",
+    )
+    def get(self, request: Request, article_id: int) -> Response:
+        layer = validated(SpanLayerQuery, request.query_params)["layer"]
+        article = selectors.article_get(
+            user=request.user,
+            article_id=article_id,
+            at_least=Role.REVIEWER if layer == "all" else Role.VIEWER,
+            action="see every layer",
+        )
+        spans = span_selectors.article_spans(article=article, user=request.user, layer=layer)
+        return Response(SpanOut(spans, many=True).data)
+
+    @extend_schema(
+        operation_id="article_spans_create",
+        request=SpanCreateIn,
+        responses={201: SpanOut, **ERRORS},
+        summary="Draw a span in your layer (trimmed of surrounding whitespace)",
+    )
+    def post(self, request: Request, article_id: int) -> Response:
+        values = validated(SpanCreateIn, request.data)
+        article = selectors.article_get(
+            user=request.user,
+            article_id=article_id,
+            at_least=Role.REVIEWER if values["gold"] else Role.EDITOR,
+            action="edit the gold layer" if values["gold"] else "edit spans",
+        )
+        span = services.span_create(
+            article=article,
+            label=_label(article, values["label"]),
+            start=values["start"],
+            end=values["end"],
+            attrs=values["attrs"],
+            note=values["note"],
+            gold=values["gold"],
+            actor=request.user,
+        )
+        return Response(SpanOut(span).data, status=status.HTTP_201_CREATED)
+
+
+class BulkDecisionIn(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["accept", "reject"])
+    ids = serializers.ListField(child=id_field(), required=False, max_length=10_000)
+    label = serializers.CharField(max_length=50, required=False)
+    min_confidence = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+    max_confidence = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
+
+
+class SkippedOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class BulkDecisionOut(serializers.Serializer):
+    decided = SpanOut(many=True)
+    skipped = SkippedOut(many=True)
+
+
+class BulkDecisionView(APIView):
+    @extend_schema(
+        operation_id="article_spans_bulk_decision",
+        request=BulkDecisionIn,
+        responses={200: BulkDecisionOut, **ERRORS},
+        summary="Decide many of your undecided suggestions at once",
+        description="Filters combine: `ids`, `label` (name), `min_confidence`, "
+        "`max_confidence`. Overlapping accepts are skipped with a reason.",
+    )
+    def post(self, request: Request, article_id: int) -> Response:
+        values = validated(BulkDecisionIn, request.data)
+        article = selectors.article_get(
+            user=request.user, article_id=article_id, at_least=Role.EDITOR, action="edit spans"
+        )
+        if "label" in values:
+            _label(article, values["label"])
+        ids = values.get("ids")
+        candidates = span_selectors.bulk_candidates(
+            article=article,
+            user=request.user,
+            ids=ids,
+            label=values.get("label"),
+            min_confidence=values.get("min_confidence"),
+            max_confidence=values.get("max_confidence"),
+        )
+        decided, skipped = services.spans_bulk_decide(
+            spans=candidates, actor=request.user, decision=values["decision"]
+        )
+        skipped_out = [{"id": span.pk, "reason": reason} for span, reason in skipped]
+        if ids is not None:
+            found = {span.pk for span in candidates}
+            skipped_out += [
+                {"id": pk, "reason": "not an undecided suggestion of this article"}
+                for pk in dict.fromkeys(ids)
+                if pk not in found
+            ]
+        return Response({"decided": SpanOut(decided, many=True).data, "skipped": skipped_out})
+
+
+class ReviewIn(serializers.Serializer):
+    state = serializers.ChoiceField(choices=Review.State.choices)
+
+
+class ReviewOut(serializers.ModelSerializer):
+    article = serializers.IntegerField(source="article_id", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["article", "state", "updated_at"]
+        read_only_fields = fields
+
+
+class ReviewView(APIView):
+    @extend_schema(
+        operation_id="article_review_set",
+        request=ReviewIn,
+        responses={200: ReviewOut, **ERRORS},
+        summary="Set your review state of the article",
+    )
+    def put(self, request: Request, article_id: int) -> Response:
+        state = validated(ReviewIn, request.data)["state"]
+        article = selectors.article_get(
+            user=request.user,
+            article_id=article_id,
+            at_least=Role.EDITOR,
+            action="review its articles",
+            with_text=False,
+        )
+        review = services.review_set_state(article=article, actor=request.user, state=state)
+        return Response(ReviewOut(review).data)
+
+
+class ArticlePretagView(APIView):
+    @extend_schema(
+        operation_id="article_pretag",
+        request=PretagIn,
+        responses={202: PretagOut, **ERRORS},
+        summary="Re-run a tagger on one article (undecided suggestions are replaced)",
+    )
+    def post(self, request: Request, article_id: int) -> Response:
+        article = selectors.article_get(
+            user=request.user, article_id=article_id, at_least=Role.EDITOR, action="pre-tag"
+        )
+        tagger = validated(PretagIn, request.data).get("tagger") or None
+        article_pretag_request(article=article, actor=request.user, tagger=tagger)
+        return Response({"queued": 1, "tagger": tagger or article.project.tagger_name}, status=202)
+
+
+class SpanIn(serializers.Serializer):
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)
+    label = serializers.CharField()
+    text = serializers.CharField(required=False, trim_whitespace=False)
+    attrs = JsonObjectField(required=False)
+    confidence = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
+    tagger_version = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ArticleIn(serializers.Serializer):
+    """The JSONL export's record shape."""
+
+    id = serializers.JSONField(required=False)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    text = serializers.CharField(trim_whitespace=False)
+    meta = JsonObjectField(required=False)
+    source_url = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    author = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    published_at = serializers.DateField(required=False, allow_null=True)
+    language = serializers.CharField(required=False, max_length=20)
+    spans = SpanIn(many=True, required=False)
+    spans_as = serializers.ChoiceField(
+        choices=SPANS_AS,
+        default="machine",
+        help_text="How spans in the record are kept: 'machine' (suggestions), 'human' (your "
+        "layer) or 'ignore'.",
+    )
+
+
+class ArticleCreateView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="project_article_create",
+        request=ArticleIn,
+        responses={201: ImportJobOut, 409: OpenApiResponse(description="Duplicate"), **ERRORS},
+        summary="Add one article (JSON); pre-tagging is queued",
+    )
+    def post(self, request: Request, project_id: int) -> Response:
+        project = project_selectors.project_get(
+            user=request.user,
+            project_id=project_id,
+            at_least=Role.EDITOR,
+            action="import articles",
+        )
+        values = dict(validated(ArticleIn, request.data))
+        spans_as = values.pop("spans_as")
+        job = services.import_one(
+            project=project, data=values, actor=request.user, spans_as=spans_as
+        )
+        if job.created_count == 0:
+            duplicate = job.duplicates[0] if job.duplicates else {}
+            return Response(
+                {
+                    "text": [f"The same text is already article {duplicate.get('article')}."],
+                    "import_job": ImportJobOut(job).data,
+                },
+                status=409,
+            )
+        return Response(ImportJobOut(job).data, status=201)
+
+
+urlpatterns = [
+    path("articles/", ArticleListView.as_view(), name="api-article-list"),
+    path("articles/<int:article_id>/", ArticleDetailView.as_view(), name="api-article"),
+    path(
+        "articles/<int:article_id>/spans/",
+        ArticleSpansView.as_view(),
+        name="api-article-spans",
+    ),
+    path(
+        "articles/<int:article_id>/spans/bulk-decision/",
+        BulkDecisionView.as_view(),
+        name="api-article-bulk-decision",
+    ),
+    path("articles/<int:article_id>/review/", ReviewView.as_view(), name="api-review"),
+    path(
+        "articles/<int:article_id>/pretag/",
+        ArticlePretagView.as_view(),
+        name="api-article-pretag",
+    ),
+    path(
+        "projects/<int:project_id>/articles/",
+        ArticleCreateView.as_view(),
+        name="api-project-article-create",
+    ),
+]

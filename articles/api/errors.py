@@ -11,6 +11,7 @@ from typing import Any
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from articles.api.serializers import SpanOut
 from articles.errors import Conflict, DomainError
 
 
@@ -28,8 +29,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DomainError):
         body: dict[str, Any] = exc.as_dict()
         if isinstance(exc, Conflict):
-            from articles.api.serializers import SpanOut
-
             body["current"] = SpanOut(exc.current).data
         return Response(body, status=exc.status_code)
     response = drf_exception_handler(exc, context)

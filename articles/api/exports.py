@@ -4,70 +4,131 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
+from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
-from rest_framework.exceptions import ValidationError
-from rest_framework.negotiation import DefaultContentNegotiation
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import exports
+from articles.access import access_snapshot
 from articles.api.pagination import paginated
-from articles.api.permissions import project_for
-from articles.api.serializers import ExportQueryIn, SnapshotIn, SnapshotOut, validated
-from articles.api.spans import ERRORS
+from articles.api.serializers import ERRORS, csv_list, id_field, validated
 from articles.models import Project, Snapshot, Span
-from articles.selectors import api as selectors
-from articles.selectors.exports import ExportFilters, export_labels, export_rows
+from articles.selectors import projects as project_selectors
+from articles.selectors.exports import ExportFilters, export_filters, export_labels, export_rows
 from articles.services.snapshots import snapshot_request
 
 EXPORT_TYPES = sorted({writer.content_type.split(";")[0] for writer in exports.WRITERS.values()})
+FORMATS = list(exports.WRITERS)
 
 
-class IgnoreFormatParameter(DefaultContentNegotiation):
-    """``?format=`` names the export format here, not a DRF renderer."""
+class ExportQueryIn(serializers.Serializer):
+    """Export filters; lists are comma-separated in the query string."""
 
-    def select_renderer(self, request: Any, renderers: Any, format_suffix: Any = None) -> Any:
-        return renderers[0], renderers[0].media_type
+    format = serializers.ChoiceField(choices=FORMATS)
+    status = serializers.CharField(
+        required=False, help_text="accepted (default), rejected, suggested; comma-separated."
+    )
+    include_rejected = serializers.BooleanField(
+        required=False, default=False, help_text="Add rejected spans (negatives)."
+    )
+    labels = serializers.CharField(required=False, help_text="Label names, comma-separated.")
+    annotator = serializers.CharField(required=False, help_text="Only this user's layer.")
+    gold = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Only (or no) gold rows."
+    )
+    updated_since = serializers.DateTimeField(required=False)
+    ids = serializers.CharField(required=False, help_text="Article ids, comma-separated.")
+
+    def validate_status(self, value: str) -> list[str]:
+        statuses = csv_list(value)
+        unknown = [s for s in statuses if s not in Span.Status.values]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown status: {', '.join(unknown)}.")
+        return statuses
+
+    def validate_labels(self, value: str) -> list[str]:
+        return csv_list(value)
+
+    def validate_ids(self, value: str) -> list[int]:
+        field = id_field()
+        try:
+            ids = [field.run_validation(item) for item in csv_list(value)]
+        except serializers.ValidationError:
+            ids = []
+        if not ids:
+            raise serializers.ValidationError("Give article ids as comma-separated integers.")
+        return ids
 
 
-def export_filters(project: Project, values: dict[str, Any]) -> ExportFilters:
-    """The filters of an export or snapshot request; names must exist (400 otherwise).
+class SnapshotIn(serializers.Serializer):
+    format = serializers.ChoiceField(choices=FORMATS)
+    status = serializers.ListField(
+        child=serializers.ChoiceField(choices=Span.Status.choices),
+        required=False,
+        help_text="Default: accepted.",
+    )
+    include_rejected = serializers.BooleanField(required=False, default=False)
+    labels = serializers.ListField(child=serializers.CharField(), required=False)
+    annotator = serializers.CharField(required=False)
+    gold = serializers.BooleanField(required=False, allow_null=True, default=None)
+    updated_since = serializers.DateTimeField(required=False)
+    ids = serializers.ListField(child=id_field(), required=False)
 
-    An unknown label or annotator would silently export nothing, which looks like an empty
-    dataset rather than a typo.
-    """
-    errors: dict[str, list[str]] = {}
-    known = set(project.labels.values_list("name", flat=True))
-    unknown = [name for name in values.get("labels") or () if name not in known]
-    if unknown:
-        errors["labels"] = [f"No label named {', '.join(unknown)} in this project."]
-    annotator = values.get("annotator")
-    if annotator and not get_user_model().objects.filter(username=annotator).exists():
-        errors["annotator"] = [f"No user named {annotator!r}."]
-    if errors:
-        raise ValidationError(errors)
-    statuses = list(values.get("status") or [Span.Status.ACCEPTED])
-    if values.get("include_rejected") and Span.Status.REJECTED not in statuses:
-        statuses.append(Span.Status.REJECTED)
-    return ExportFilters(
-        statuses=tuple(statuses),
-        labels=tuple(values.get("labels") or ()),
-        annotator=values.get("annotator") or None,
+
+class SnapshotOut(serializers.ModelSerializer):
+    project = serializers.IntegerField(source="project_id", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Snapshot
+        fields = [
+            "id",
+            "project",
+            "version",
+            "format",
+            "filters",
+            "state",
+            "progress",
+            "article_count",
+            "span_count",
+            "size_bytes",
+            "sha256",
+            "error",
+            "download_url",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_download_url(self, snapshot: Snapshot) -> str | None:
+        if snapshot.state != Snapshot.State.DONE:
+            return None
+        path = f"/api/snapshots/{snapshot.pk}/download/"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+def _filters(project: Project, values: dict[str, Any]) -> ExportFilters:
+    return export_filters(
+        project=project,
+        statuses=values.get("status"),
+        include_rejected=values.get("include_rejected", False),
+        labels=values.get("labels"),
+        annotator=values.get("annotator"),
         updated_since=values.get("updated_since"),
-        article_ids=tuple(values.get("ids") or ()),
+        article_ids=values.get("ids"),
         gold=values.get("gold"),
     )
 
 
 class ExportView(APIView):
-    content_negotiation_class = IgnoreFormatParameter
-
     @extend_schema(
         operation_id="project_export",
         parameters=[ExportQueryIn],
@@ -81,9 +142,9 @@ class ExportView(APIView):
         + ". For `spacy`, spans off token boundaries are listed per record (`misaligned`).",
     )
     def get(self, request: Request, project_id: int) -> StreamingHttpResponse:
-        project = project_for(request, project_id)
+        project = project_selectors.project_get(user=request.user, project_id=project_id)
         values = validated(ExportQueryIn, request.query_params)
-        filters = export_filters(project, values)
+        filters = _filters(project, values)
         writer_class = exports.get_writer(values["format"])
         writer = writer_class(
             labels=export_labels(project, filters),
@@ -110,7 +171,7 @@ class SnapshotListView(APIView):
         responses={200: SnapshotOut(many=True), **ERRORS},
     )
     def get(self, request: Request, project_id: int) -> Response:
-        project = project_for(request, project_id)
+        project = project_selectors.project_get(user=request.user, project_id=project_id)
         return paginated(
             request, self, Snapshot.objects.filter(project=project), _snapshot_out(request)
         )
@@ -122,13 +183,13 @@ class SnapshotListView(APIView):
         summary="Freeze a versioned export file, built by a background worker",
     )
     def post(self, request: Request, project_id: int) -> Response:
-        project = project_for(request, project_id)
+        project = project_selectors.project_get(user=request.user, project_id=project_id)
         values = validated(SnapshotIn, request.data)
         snapshot = snapshot_request(
             project=project,
             actor=request.user,
             format=values["format"],
-            filters=export_filters(project, values),
+            filters=_filters(project, values),
         )
         body = SnapshotOut(snapshot, context={"request": request}).data
         return Response(body, status=status.HTTP_202_ACCEPTED)
@@ -142,10 +203,7 @@ def _snapshot_out(request: Request) -> Any:
 
 
 def _snapshot_get(request: Request, snapshot_id: int) -> Snapshot:
-    visible = selectors.project_list(user=request.user).values("pk")
-    snapshot = Snapshot.objects.filter(pk=snapshot_id, project__in=visible).first()
-    if snapshot is None:
-        raise Http404("No such snapshot.")
+    snapshot, _ = access_snapshot(request.user, snapshot_id)
     return snapshot
 
 
@@ -157,8 +215,6 @@ class SnapshotDetailView(APIView):
 
 
 class SnapshotDownloadView(APIView):
-    content_negotiation_class = IgnoreFormatParameter
-
     @extend_schema(
         operation_id="snapshot_download",
         responses={
@@ -184,3 +240,19 @@ class SnapshotDownloadView(APIView):
         )
         response["X-Checksum-SHA256"] = snapshot.sha256
         return response
+
+
+urlpatterns = [
+    path("projects/<int:project_id>/export/", ExportView.as_view(), name="api-export"),
+    path(
+        "projects/<int:project_id>/snapshots/",
+        SnapshotListView.as_view(),
+        name="api-project-snapshots",
+    ),
+    path("snapshots/<int:snapshot_id>/", SnapshotDetailView.as_view(), name="api-snapshot"),
+    path(
+        "snapshots/<int:snapshot_id>/download/",
+        SnapshotDownloadView.as_view(),
+        name="api-snapshot-download",
+    ),
+]

@@ -1,38 +1,60 @@
-"""Projects, their members and labels; the cross-article span list.
+"""``/api/projects/``: projects and their members, and re-running a project's tagger.
 
-Members read; admins manage (project settings, members, labels). Outsiders get 404.
+Members read; admins manage (settings, members); editors may re-run the tagger. Outsiders
+get 404.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
-from django.http import Http404
+from django.urls import path
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import services
-from articles.api.pagination import ByArticle, paginated
-from articles.api.permissions import project_for
-from articles.api.serializers import (
-    LabelIn,
-    LabelOut,
-    LabelUpdateIn,
-    MembershipIn,
-    MembershipOut,
-    ProjectCreateIn,
-    ProjectOut,
-    ProjectUpdateIn,
-    SpanFilterIn,
-    SpanOut,
-    validated,
-)
-from articles.api.spans import ERRORS
-from articles.models import Label, Role
-from articles.selectors import api as selectors
+from articles.api.pagination import paginated
+from articles.api.serializers import ERRORS, PretagIn, PretagOut, validated
+from articles.errors import NotFound
+from articles.models import Membership, Project, Role
+from articles.selectors import projects as selectors
+from articles.services.pretag import project_pretag
+
+
+class ProjectOut(serializers.ModelSerializer):
+    my_role = serializers.ChoiceField(choices=Role.choices, allow_null=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "name",
+            "description",
+            "guidelines",
+            "tagger",
+            "my_role",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProjectCreateIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    tagger = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class ProjectUpdateIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    guidelines = serializers.CharField(required=False, allow_blank=True)
+    tagger = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
 class ProjectListView(APIView):
@@ -62,7 +84,7 @@ class ProjectListView(APIView):
 class ProjectDetailView(APIView):
     @extend_schema(operation_id="project_retrieve", responses={200: ProjectOut, **ERRORS})
     def get(self, request: Request, project_id: int) -> Response:
-        project = project_for(request, project_id)
+        project = selectors.project_get(user=request.user, project_id=project_id)
         return Response(ProjectOut(project).data)
 
     @extend_schema(
@@ -72,10 +94,44 @@ class ProjectDetailView(APIView):
         summary="Change project settings (admins)",
     )
     def patch(self, request: Request, project_id: int) -> Response:
-        project = project_for(request, project_id)
+        project = selectors.project_get(
+            user=request.user, project_id=project_id, at_least=Role.ADMIN, action="change it"
+        )
         values = validated(ProjectUpdateIn, request.data)
         project = services.project_update(project=project, actor=request.user, **values)
         return Response(ProjectOut(project).data)
+
+    @extend_schema(
+        operation_id="project_delete",
+        responses={204: None, **ERRORS},
+        summary="Delete the project with all its articles, spans and history (admins)",
+    )
+    def delete(self, request: Request, project_id: int) -> Response:
+        project = selectors.project_get(
+            user=request.user, project_id=project_id, at_least=Role.ADMIN, action="delete it"
+        )
+        services.project_delete(project=project, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MembershipOut(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "created_at"]
+        read_only_fields = fields
+
+
+class MembershipIn(serializers.Serializer):
+    user = serializers.CharField(max_length=150, help_text="Username.")
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    def validate_user(self, value: str) -> Any:
+        user = get_user_model().objects.filter(username=value).first()
+        if user is None:
+            raise serializers.ValidationError("No user with this username.")
+        return user
 
 
 class MemberListView(APIView):
@@ -84,7 +140,7 @@ class MemberListView(APIView):
         responses={200: MembershipOut(many=True), **ERRORS},
     )
     def get(self, request: Request, project_id: int) -> Response:
-        project = project_for(request, project_id)
+        project = selectors.project_get(user=request.user, project_id=project_id)
         return paginated(request, self, selectors.membership_list(project=project), MembershipOut)
 
     @extend_schema(
@@ -94,7 +150,9 @@ class MemberListView(APIView):
         summary="Add a member or change their role (admins)",
     )
     def post(self, request: Request, project_id: int) -> Response:
-        project = project_for(request, project_id, at_least=Role.ADMIN, action="manage members")
+        project = selectors.project_get(
+            user=request.user, project_id=project_id, at_least=Role.ADMIN, action="manage members"
+        )
         values = validated(MembershipIn, request.data)
         membership = services.membership_change(
             project=project, actor=request.user, user=values["user"], role=values["role"]
@@ -109,95 +167,55 @@ class MemberDetailView(APIView):
         summary="Remove a member (admins); the last admin stays",
     )
     def delete(self, request: Request, project_id: int, username: str) -> Response:
-        project = project_for(request, project_id, at_least=Role.ADMIN, action="manage members")
+        project = selectors.project_get(
+            user=request.user, project_id=project_id, at_least=Role.ADMIN, action="manage members"
+        )
         # A NUL cannot be in a username, and PostgreSQL refuses it in a query.
-        user = (
+        membership = (
             None
             if "\x00" in username
-            else get_user_model().objects.filter(username=username).first()
+            else project.memberships.select_related("user").filter(user__username=username).first()
         )
-        if user is None or not project.memberships.filter(user=user).exists():
-            raise Http404("No such member.")
-        services.membership_change(project=project, actor=request.user, user=user, role=None)
+        if membership is None:
+            raise NotFound("No such member.")
+        services.membership_change(
+            project=project, actor=request.user, user=membership.user, role=None
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class LabelListView(APIView):
-    pagination_class = None
-
+class ProjectPretagView(APIView):
     @extend_schema(
-        operation_id="project_labels_list",
-        responses={200: LabelOut(many=True), **ERRORS},
-        summary="The project's labels in display order (not paginated)",
-    )
-    def get(self, request: Request, project_id: int) -> Response:
-        project = project_for(request, project_id)
-        return Response(LabelOut(selectors.label_list(project=project), many=True).data)
-
-    @extend_schema(
-        operation_id="project_labels_create",
-        request=LabelIn,
-        responses={201: LabelOut, **ERRORS},
-        summary="Add a label (admins)",
+        operation_id="project_pretag",
+        request=PretagIn,
+        responses={202: PretagOut, **ERRORS},
+        summary="Re-run a tagger on every article (undecided suggestions are replaced)",
     )
     def post(self, request: Request, project_id: int) -> Response:
-        project = project_for(request, project_id)
-        values = validated(LabelIn, request.data)
-        label = services.label_create(project=project, actor=request.user, **values)
-        return Response(LabelOut(label).data, status=status.HTTP_201_CREATED)
-
-
-def _label_get(request: Request, label_id: int) -> Label:
-    label = (
-        Label.objects.select_related("project")
-        .filter(project__in=selectors.project_list(user=request.user).values("pk"), pk=label_id)
-        .first()
-    )
-    if label is None:
-        raise Http404("No such label.")
-    return label
-
-
-class LabelDetailView(APIView):
-    @extend_schema(
-        operation_id="label_update",
-        request=LabelUpdateIn,
-        responses={200: LabelOut, **ERRORS},
-        summary="Change a label (admins)",
-    )
-    def patch(self, request: Request, label_id: int) -> Response:
-        label = _label_get(request, label_id)
-        values = validated(LabelUpdateIn, request.data, partial=True)
-        label = services.label_update(label=label, actor=request.user, **values)
-        return Response(LabelOut(label).data)
-
-    @extend_schema(
-        operation_id="label_delete",
-        responses={204: None, **ERRORS},
-        summary="Delete an unused label (admins)",
-    )
-    def delete(self, request: Request, label_id: int) -> Response:
-        services.label_delete(label=_label_get(request, label_id), actor=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class SpanListView(APIView):
-    @extend_schema(
-        operation_id="spans_list",
-        parameters=[SpanFilterIn],
-        responses={200: SpanOut(many=True), **ERRORS},
-        summary="Spans across your projects (cursor-paginated, by article then id)",
-    )
-    def get(self, request: Request) -> Response:
-        values = validated(SpanFilterIn, request.query_params)
-        spans = selectors.span_list(
-            user=request.user,
-            project_id=values.get("project"),
-            article_id=values.get("article"),
-            labels=values.get("label", "").split(","),
-            status=values.get("status"),
-            origin=values.get("origin"),
-            annotator=values.get("annotator"),
-            min_confidence=values.get("min_confidence"),
+        project = selectors.project_get(
+            user=request.user, project_id=project_id, at_least=Role.EDITOR, action="pre-tag"
         )
-        return paginated(request, self, spans, SpanOut, ByArticle)
+        tagger = validated(PretagIn, request.data).get("tagger") or None
+        queued = project_pretag(project=project, actor=request.user, tagger=tagger)
+        return Response({"queued": queued, "tagger": tagger or project.tagger_name}, status=202)
+
+
+urlpatterns = [
+    path("projects/", ProjectListView.as_view(), name="api-project-list"),
+    path("projects/<int:project_id>/", ProjectDetailView.as_view(), name="api-project"),
+    path(
+        "projects/<int:project_id>/members/",
+        MemberListView.as_view(),
+        name="api-project-members",
+    ),
+    path(
+        "projects/<int:project_id>/members/<str:username>/",
+        MemberDetailView.as_view(),
+        name="api-project-member",
+    ),
+    path(
+        "projects/<int:project_id>/pretag/",
+        ProjectPretagView.as_view(),
+        name="api-project-pretag",
+    ),
+]

@@ -3,13 +3,8 @@
 Readers parse only; ``articles.services.imports`` validates, deduplicates and writes.
 """
 
-from articles.importing.readers import (
-    SUPPORTED_EXTENSIONS,
-    ImportFormatError,
-    Record,
-    read_upload,
-    record_from_object,
-)
+from articles.importing.readers import SUPPORTED_EXTENSIONS, read_upload, record_from_object
+from articles.importing.records import ImportFormatError, Record
 from articles.importing.web import fetch_article
 
 __all__ = [

@@ -17,35 +17,15 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from articles.errors import DomainError
+from articles.importing.records import ImportFormatError, Record
+from articles.importing.web import extract_html
 from articles.text import decode_bytes
 
 SUPPORTED_EXTENSIONS = (".jsonl", ".csv", ".txt", ".md", ".html", ".htm", ".zip")
 ARTICLE_FIELDS = ("id", "title", "text", "source_url", "author", "published_at", "language")
-
-
-class ImportFormatError(DomainError):
-    """A record cannot be read; the message names the file, line and field."""
-
-
-@dataclass
-class Record:
-    """A parsed article before validation. ``where`` is e.g. 'data.jsonl line 3'."""
-
-    where: str
-    text: Any
-    title: Any = ""
-    meta: Any = field(default_factory=dict)
-    source_url: Any = ""
-    author: Any = ""
-    published_at: Any = None
-    language: Any = "en"
-    external_id: Any = None
-    spans: Any = None
 
 
 def _decode(name: str, data: bytes) -> str:
@@ -72,8 +52,6 @@ def read_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> Iter
     elif suffix == ".md":
         yield read_markdown(name, _decode(name, data))
     elif suffix in (".html", ".htm"):
-        from articles.importing.web import extract_html
-
         yield extract_html(name, _decode(name, data))
     else:
         raise ImportFormatError(

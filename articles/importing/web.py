@@ -11,7 +11,7 @@ import urllib.request
 
 from django.conf import settings
 
-from articles.importing.readers import ImportFormatError, Record
+from articles.importing.records import ImportFormatError, Record
 
 USER_AGENT = "opinion-annotator/0.1 (+article import)"
 

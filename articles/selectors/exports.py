@@ -3,49 +3,40 @@
 An export walks the project's article ids in chunks of ``CHUNK_SIZE`` (``id > last``, using
 the ``(project, id)`` index) and fetches the spans of a whole chunk with one more query, so
 the query count grows with the number of chunks, never with the number of articles.
+
+The spans of a chunk are one queryset (``_chunk_spans``: the filters, once) read in one of two
+ways: on PostgreSQL the database builds each article's span list as JSON (one row per article,
+parsed in C or copied as is), elsewhere as plain rows.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Func, Q, TextField
+from django.db.models import Aggregate, Count, F, Func, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from articles.models import Article, Label, Project, Span
+from articles.errors import DomainError
+from articles.models import TEXT_ORDER, Article, Label, Project, Span
 
 CHUNK_SIZE = 500
 
 ArticleRow = dict[str, Any]
 """``{id, title, text, meta, spans: [{id, start, end, label, text, attrs, origin, status,
-annotator, confidence, updated_at}]}``; ``updated_at`` is an ISO 8601 string."""
-
-_SPAN_COLUMNS = (
-    "article_id",
-    "id",
-    "start",
-    "end",
-    "label__name",
-    "text",
-    "attrs_json",
-    "origin",
-    "status",
-    "annotator__username",
-    "confidence",
-    "updated_iso",
-)
+annotator, confidence, updated_at}]}``; ``updated_at`` is ISO 8601 text (``IsoTimestamp``)."""
 
 
 class IsoTimestamp(Func):
-    """A timestamp as ISO 8601 text in UTC, formatted by the database.
+    """A timestamp as ISO 8601 text in UTC with microseconds, formatted by the database and
+    the same on every database: ``2026-12-02T05:39:16.123456Z``.
 
-    Exports spend most of their Python time parsing timestamps only to format them again;
+    Exports spent most of their Python time parsing timestamps only to format them again;
     this keeps them as text end to end.
     """
 
@@ -53,14 +44,70 @@ class IsoTimestamp(Func):
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         template = (
-            "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+            "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
         )
         return self.as_sql(compiler, connection, template=template, **extra)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC and leaves out a zero fraction.
         # Doubled twice: once for the template, once for the backend's parameter style.
-        template = "strftime('%%%%Y-%%%%m-%%%%dT%%%%H:%%%%M:%%%%f+00:00', %(expressions)s)"
+        template = (
+            "(strftime('%%%%Y-%%%%m-%%%%dT%%%%H:%%%%M:%%%%S', %(expressions)s)"
+            " || substr(%(expressions)s || '.000000', 20, 7) || 'Z')"
+        )
         return self.as_sql(compiler, connection, template=template, **extra)
+
+
+# The span fields of an export row, in output order: one list for both readers.
+SPAN_FIELDS: Mapping[str, Any] = {
+    "id": F("id"),
+    "start": F("start"),
+    "end": F("end"),
+    "label": F("label__name"),
+    "text": F("text"),
+    "attrs": F("attrs"),
+    "origin": F("origin"),
+    "status": F("status"),
+    "annotator": F("annotator__username"),
+    "confidence": F("confidence"),
+    "updated_at": IsoTimestamp("updated_at"),
+}
+
+
+class _JsonObject(Func):
+    """PostgreSQL ``json_build_object`` with constant keys in the given order (Django's
+    ``JSONObject`` builds jsonb there, which reorders the keys)."""
+
+    output_field = TextField()
+
+    def __init__(self, fields: Mapping[str, Any]) -> None:
+        self.keys = list(fields)
+        super().__init__(*fields.values())
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        parts, params = [], []
+        for key, expression in zip(self.keys, self.get_source_expressions(), strict=True):
+            sql, expression_params = compiler.compile(expression)
+            parts.append(f"'{key}', {sql}")  # keys are the constants above, never input
+            params.extend(expression_params)
+        return f"json_build_object({', '.join(parts)})", params
+
+
+class _JsonAgg(Aggregate):
+    """PostgreSQL ``json_agg`` in text order, as JSON text."""
+
+    function = "json_agg"
+    output_field = TextField()
+
+    def __init__(self, expression: Any) -> None:
+        super().__init__(expression, *[F(name.lstrip("-")) for name in TEXT_ORDER])
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        value, *order = [compiler.compile(e) for e in self.get_source_expressions()]
+        directions = [" DESC" if name.startswith("-") else "" for name in TEXT_ORDER]
+        ordering = ", ".join(sql + way for (sql, _), way in zip(order, directions, strict=True))
+        params = [*value[1], *(p for _, ps in order for p in ps)]
+        return f"json_agg({value[0]} ORDER BY {ordering})::text", params
 
 
 _EMPTY_OBJECT = "{}"
@@ -105,6 +152,41 @@ class ExportFilters:
         )
 
 
+def export_filters(
+    *,
+    project: Project,
+    statuses: list[str] | None = None,
+    include_rejected: bool = False,
+    labels: list[str] | None = None,
+    annotator: str | None = None,
+    updated_since: datetime | None = None,
+    article_ids: list[int] | None = None,
+    gold: bool | None = None,
+) -> ExportFilters:
+    """The filters of an export or snapshot request; names must exist (400 otherwise).
+
+    An unknown label or annotator would silently export nothing, which looks like an empty
+    dataset rather than a typo.
+    """
+    known = set(project.labels.values_list("name", flat=True))
+    unknown = [name for name in labels or () if name not in known]
+    if unknown:
+        raise DomainError(f"No label named {', '.join(unknown)} in this project.", field="labels")
+    if annotator and not get_user_model().objects.filter(username=annotator).exists():
+        raise DomainError(f"No user named {annotator!r}.", field="annotator")
+    chosen = list(statuses or [Span.Status.ACCEPTED])
+    if include_rejected and Span.Status.REJECTED not in chosen:
+        chosen.append(Span.Status.REJECTED)
+    return ExportFilters(
+        statuses=tuple(chosen),
+        labels=tuple(labels or ()),
+        annotator=annotator or None,
+        updated_since=updated_since,
+        article_ids=tuple(article_ids or ()),
+        gold=gold,
+    )
+
+
 def export_labels(project: Project, filters: ExportFilters) -> list[str]:
     """Label names in display order (the tag columns of CoNLL), narrowed by the filter."""
     names = list(
@@ -115,7 +197,7 @@ def export_labels(project: Project, filters: ExportFilters) -> list[str]:
     return [name for name in names if not filters.labels or name in filters.labels]
 
 
-def export_articles(project: Project, filters: ExportFilters) -> Any:
+def export_articles(project: Project, filters: ExportFilters) -> QuerySet[Article]:
     articles = Article.objects.filter(project=project)
     if filters.updated_since is not None:
         articles = articles.filter(updated_at__gte=filters.updated_since)
@@ -124,7 +206,7 @@ def export_articles(project: Project, filters: ExportFilters) -> Any:
     return articles
 
 
-def export_spans_query(filters: ExportFilters) -> Q:
+def _span_condition(filters: ExportFilters) -> Q:
     condition = Q(status__in=filters.statuses)
     if filters.labels:
         condition &= Q(label__name__in=filters.labels)
@@ -133,6 +215,11 @@ def export_spans_query(filters: ExportFilters) -> Q:
     if filters.gold is not None:
         condition &= Q(gold=filters.gold)
     return condition
+
+
+def _chunk_spans(ids: list[int], filters: ExportFilters) -> QuerySet[Span]:
+    """The exported spans of a chunk of articles: the one place their filters are applied."""
+    return Span.objects.filter(_span_condition(filters), article_id__in=ids)
 
 
 def export_count(project: Project, filters: ExportFilters) -> int:
@@ -155,7 +242,7 @@ def export_rows(
     that copy it into their output unchanged. Other databases always give ``spans``.
     """
     articles = export_articles(project, filters).order_by("id")
-    span_condition = export_spans_query(filters)
+    postgresql = connection.vendor == "postgresql"
     last_id = 0
     done = 0
     while True:
@@ -165,9 +252,9 @@ def export_rows(
         if not chunk:
             return
         last_id = chunk[-1][0]
-        ids = [row[0] for row in chunk]
-        if connection.vendor == "postgresql" and raw_spans:
-            raw = _spans_postgresql(ids, filters)
+        spans = _chunk_spans([row[0] for row in chunk], filters)
+        if postgresql and raw_spans:
+            raw = spans_as_json(spans)
             for article_id, title, text, meta in chunk:
                 spans_json, span_count = raw.get(article_id, ("[]", 0))
                 yield {
@@ -179,13 +266,13 @@ def export_rows(
                     "span_count": span_count,
                 }
         else:
-            if connection.vendor == "postgresql":
+            if postgresql:
                 by_article = {
                     article_id: json.loads(spans_json)
-                    for article_id, (spans_json, _) in _spans_postgresql(ids, filters).items()
+                    for article_id, (spans_json, _) in spans_as_json(spans).items()
                 }
             else:
-                by_article = _spans_orm(ids, span_condition)
+                by_article = spans_as_rows(spans)
             for article_id, title, text, meta in chunk:
                 yield {
                     "id": article_id,
@@ -201,84 +288,39 @@ def export_rows(
             return
 
 
-def _spans_orm(ids: list[int], condition: Q) -> dict[int, list[dict[str, Any]]]:
-    by_article: dict[int, list[dict[str, Any]]] = {}
-    spans = (
-        Span.objects.filter(condition, article_id__in=ids)
-        .annotate(attrs_json=Cast("attrs", TextField()), updated_iso=IsoTimestamp("updated_at"))
-        .order_by("article_id", "start", "-end", "label__name", "id")
-        .values_list(*_SPAN_COLUMNS)
+def spans_as_rows(spans: QuerySet[Span]) -> dict[int, list[dict[str, Any]]]:
+    """``{article_id: [span dict in SPAN_FIELDS order]}``, spans in text order (any database)."""
+    columns = {**SPAN_FIELDS, "attrs": Cast("attrs", TextField())}
+    names = list(columns)
+    attrs_at = names.index("attrs")
+    rows = spans.order_by("article_id", *TEXT_ORDER).values_list(
+        "article_id", *[_aliased(spans, name, columns[name]) for name in names]
     )
-    for (
-        article_id,
-        span_id,
-        start,
-        end,
-        label,
-        text,
-        attrs,
-        origin,
-        status,
-        annotator,
-        confidence,
-        updated_at,
-    ) in spans:
-        by_article.setdefault(article_id, []).append(
-            {
-                "id": span_id,
-                "start": start,
-                "end": end,
-                "label": label,
-                "text": text,
-                "attrs": _attrs(attrs),
-                "origin": origin,
-                "status": status,
-                "annotator": annotator,
-                "confidence": confidence,
-                "updated_at": updated_at,
-            }
-        )
+    by_article: dict[int, list[dict[str, Any]]] = {}
+    for article_id, *values in rows:
+        values[attrs_at] = _attrs(values[attrs_at])
+        by_article.setdefault(article_id, []).append(dict(zip(names, values, strict=True)))
     return by_article
 
 
-_SPANS_SQL = """
-SELECT s.article_id, json_agg(json_build_object(
-    'id', s.id, 'start', s.start, 'end', s."end", 'label', l.name, 'text', s.text,
-    'attrs', s.attrs, 'origin', s.origin, 'status', s.status, 'annotator', u.username,
-    'confidence', s.confidence, 'updated_at', s.updated_at
-) ORDER BY s.start, s."end" DESC, l.name, s.id)::text, count(*)
-FROM {span} s
-JOIN {label} l ON l.id = s.label_id
-LEFT JOIN {user} u ON u.id = s.annotator_id
-WHERE s.article_id = ANY(%s) AND s.status = ANY(%s){extra}
-GROUP BY s.article_id
-"""
+def _aliased(spans: QuerySet[Span], name: str, expression: Any) -> Any:
+    """A plain field stays a field name (no alias needed); expressions keep theirs."""
+    if isinstance(expression, F):
+        return expression.name
+    return expression
 
 
-def _spans_postgresql(ids: list[int], filters: ExportFilters) -> dict[int, tuple[str, int]]:
-    """The same rows as ``_spans_orm``, with PostgreSQL building each article's span list.
+def spans_as_json(spans: QuerySet[Span]) -> dict[int, tuple[str, int]]:
+    """The same spans as ``spans_as_rows``, with PostgreSQL building each article's list.
 
-    One row per article instead of one per span: Python then parses one JSON array (in C), or
-    copies it as is, rather than converting a dozen columns per span; this doubles export
+    One row per article instead of one per span: Python then parses one JSON array (in C),
+    or copies it as is, rather than converting a dozen columns per span; this doubles export
     throughput. Returns ``{article_id: (json_text, span_count)}``.
     """
-    extra = []
-    params: list[Any] = [ids, list(filters.statuses)]
-    if filters.labels:
-        extra.append(" AND l.name = ANY(%s)")
-        params.append(list(filters.labels))
-    if filters.annotator:
-        extra.append(" AND u.username = %s")
-        params.append(filters.annotator)
-    if filters.gold is not None:
-        extra.append(" AND s.gold = %s")
-        params.append(filters.gold)
-    sql = _SPANS_SQL.format(
-        span=Span._meta.db_table,
-        label=Label._meta.db_table,
-        user=get_user_model()._meta.db_table,
-        extra="".join(extra),
+    rows = (
+        spans.order_by()
+        .values("article_id")
+        .annotate(spans_json=_JsonAgg(_JsonObject(SPAN_FIELDS)), span_count=Count("id"))
+        .values_list("article_id", "spans_json", "span_count")
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {article_id: (spans, count) for article_id, spans, count in cursor.fetchall()}
+    return {article_id: (text, count) for article_id, text, count in rows}

@@ -1,12 +1,14 @@
 """Writes. Each public function is keyword-only, typed and atomic; rules live here once.
 
-Split by entity; import from ``articles.services``.
+Split by entity; import from ``articles.services``. A function that takes an ``actor``
+checks the actor's role itself (the command line calls services directly); an unchecked
+twin, where a command needs one, says so in its name.
 """
 
 from articles.services.articles import article_create, article_set_text
 from articles.services.imports import (
     articles_import,
-    import_job_progress,
+    articles_import_unchecked,
     import_one,
     import_upload,
     import_url,
@@ -22,10 +24,14 @@ from articles.services.pretag import (
     article_pretag,
     article_pretag_request,
     articles_pretag,
-    pretag_enqueue,
     project_pretag,
 )
-from articles.services.projects import membership_set, project_create
+from articles.services.projects import (
+    membership_set,
+    project_create,
+    project_delete,
+    project_delete_unchecked,
+)
 from articles.services.reviews import review_set_state
 from articles.services.snapshots import snapshot_build, snapshot_request
 from articles.services.spans import (
@@ -42,8 +48,8 @@ __all__ = [
     "article_pretag_request",
     "article_set_text",
     "articles_import",
+    "articles_import_unchecked",
     "articles_pretag",
-    "import_job_progress",
     "import_one",
     "import_upload",
     "import_url",
@@ -52,8 +58,9 @@ __all__ = [
     "label_update",
     "membership_change",
     "membership_set",
-    "pretag_enqueue",
     "project_create",
+    "project_delete",
+    "project_delete_unchecked",
     "project_pretag",
     "project_update",
     "review_set_state",

@@ -7,20 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from articles.errors import DomainError, Duplicate, NotAllowed
+from articles.access import require_role
+from articles.errors import DomainError, Duplicate
 from articles.models import Label, Membership, Project, Role
+from articles.types import User
 
 _PROJECT_FIELDS = ("name", "description", "guidelines", "tagger")
 _LABEL_FIELDS = ("name", "color", "pattern", "hotkey", "description", "order", "attributes")
 _LABEL_TAKEN = "The name or hotkey is already used by another label."
 
 
-def _require_admin(project: Project, actor: AbstractBaseUser) -> None:
-    if not project.allows(actor, Role.ADMIN):
-        raise NotAllowed("Only admins of this project can change its settings.")
+def _require_admin(project: Project, actor: User) -> None:
+    require_role(actor, project, Role.ADMIN, "change its settings")
 
 
 def _save_unique(
@@ -39,14 +39,14 @@ def _save_unique(
 
 
 @transaction.atomic
-def project_update(*, project: Project, actor: AbstractBaseUser, **changes: Any) -> Project:
+def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
     _require_admin(project, actor)
     _save_unique(project, _PROJECT_FIELDS, changes, "Another project has this name.", "name")
     return project
 
 
 @transaction.atomic
-def label_create(*, project: Project, actor: AbstractBaseUser, **values: Any) -> Label:
+def label_create(*, project: Project, actor: User, **values: Any) -> Label:
     _require_admin(project, actor)
     label = Label(project=project)
     _save_unique(label, _LABEL_FIELDS, values, _LABEL_TAKEN, "name")
@@ -54,14 +54,14 @@ def label_create(*, project: Project, actor: AbstractBaseUser, **values: Any) ->
 
 
 @transaction.atomic
-def label_update(*, label: Label, actor: AbstractBaseUser, **changes: Any) -> Label:
+def label_update(*, label: Label, actor: User, **changes: Any) -> Label:
     _require_admin(label.project, actor)
     _save_unique(label, _LABEL_FIELDS, changes, _LABEL_TAKEN, "name")
     return label
 
 
 @transaction.atomic
-def label_delete(*, label: Label, actor: AbstractBaseUser) -> None:
+def label_delete(*, label: Label, actor: User) -> None:
     """Only an unused label can go: spans keep their label forever (history, exports)."""
     _require_admin(label.project, actor)
     if label.spans.exists():
@@ -71,7 +71,7 @@ def label_delete(*, label: Label, actor: AbstractBaseUser) -> None:
 
 @transaction.atomic
 def membership_change(
-    *, project: Project, actor: AbstractBaseUser, user: AbstractBaseUser, role: Role | str | None
+    *, project: Project, actor: User, user: User, role: Role | str | None
 ) -> Membership | None:
     """Set a member's role, or remove the member (``role=None``). The last admin stays."""
     _require_admin(project, actor)

@@ -17,12 +17,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from articles import queue
+from articles.access import require_role
 from articles.errors import DomainError
-from articles.models import Article, Label, Project, Span, SpanEvent
-from articles.services.span_rows import SpanRow, span_rows_insert
+from articles.models import Article, Label, Project, Role, Span, SpanEvent
+from articles.services.rows import SpanRow, span_rows_insert
+from articles.spans import SpanRangeError, span_bounds
 from articles.tagging import Suggestion, get_tagger
 from articles.tagging.base import TaggerError, tagger_id
-from articles.text import trim_span
+from articles.types import User
 
 Key = tuple[int, int, int]  # label id, start, end
 
@@ -84,12 +87,15 @@ def suggestions_to_rows(
     skipped_decided = skipped_invalid = 0
     for item in suggestions:
         label_id = labels.get(item.label)
-        if label_id is None or not 0 <= item.start < item.end <= len(text):
+        try:
+            if label_id is None:
+                raise SpanRangeError(f"Unknown label {item.label!r}.")
+            start, end = span_bounds(text, item.start, item.end)
+        except SpanRangeError:
             skipped_invalid += 1
             continue
-        start, end = trim_span(text, item.start, item.end)
         key = (label_id, start, end)
-        if start == end or key in seen:
+        if key in seen:
             skipped_invalid += 1
             continue
         if key in blocked:
@@ -100,18 +106,18 @@ def suggestions_to_rows(
         if confidence is not None:
             confidence = min(1.0, max(0.0, float(confidence)))
         rows.append(
-            SpanRow(
-                article_id=article_id,
-                label_id=label_id,
-                start=start,
-                end=end,
-                text=text[start:end],
-                attrs=dict(item.attrs),
-                origin=Span.Origin.MACHINE,
-                status=Span.Status.SUGGESTED,
-                confidence=confidence,
-                tagger_version=version,
-            )
+            {
+                "article_id": article_id,
+                "label_id": label_id,
+                "start": start,
+                "end": end,
+                "text": text[start:end],
+                "attrs": dict(item.attrs),
+                "origin": Span.Origin.MACHINE,
+                "status": Span.Status.SUGGESTED,
+                "confidence": confidence,
+                "tagger_version": version,
+            }
         )
     return rows, skipped_decided, skipped_invalid
 
@@ -243,21 +249,6 @@ def articles_pretag(*, article_ids: Sequence[int], tagger: str | None = None) ->
     return _store(tagged)
 
 
-def pretag_enqueue(article_ids: Sequence[int], *, tagger: str | None = None) -> int:
-    """Queue pre-tagging after the current transaction commits, in batches of
-    ``PRETAG_BATCH_SIZE`` ids. Returns the number of tasks queued."""
-    from articles.tasks.pretag import pretag_articles
-
-    ids = list(article_ids)
-    size = getattr(settings, "PRETAG_BATCH_SIZE", 50)
-    batches = [ids[i : i + size] for i in range(0, len(ids), size)]
-    for batch in batches:
-        # robust: the import has committed; if the broker is down the articles stay
-        # ``pending`` (visible in the API) instead of the request failing after the fact.
-        transaction.on_commit(lambda batch=batch: pretag_articles.delay(batch, tagger), robust=True)
-    return len(batches)
-
-
 def pretag_lost_ids(
     *, project: Project | None = None, stale_seconds: int | None = None
 ) -> list[int]:
@@ -284,33 +275,31 @@ def pretag_sweep(
     Queueing an article twice is harmless: a task skips articles already done, and a second
     run only replaces undecided suggestions. Broker errors propagate to the caller.
     """
-    from articles.tasks.pretag import pretag_articles
-
     ids = pretag_lost_ids(project=project, stale_seconds=stale_seconds)
-    size = settings.PRETAG_BATCH_SIZE
-    batches = [ids[i : i + size] for i in range(0, len(ids), size)]
-    for batch in batches:
-        pretag_articles.delay(batch)
-    return len(ids), len(batches)
+    return len(ids), queue.send_pretag(ids)
 
 
 @transaction.atomic
-def project_pretag(*, project: Project, tagger: str | None = None) -> int:
-    """Re-run a tagger over every article of a project (e.g. after a tagger upgrade)."""
+def project_pretag(*, project: Project, actor: User, tagger: str | None = None) -> int:
+    """Re-run a tagger over every article of a project (e.g. after a tagger upgrade).
+
+    Preconditions: ``actor`` is an editor of the project (checked here)."""
+    require_role(actor, project, Role.EDITOR, "pre-tag")
     pretag_tagger_name(project, tagger)
     ids = list(project.articles.order_by("id").values_list("id", flat=True))
     Article.objects.filter(pk__in=ids).update(
         pretag_state=Article.PretagState.PENDING, pretag_error=""
     )
-    pretag_enqueue(ids, tagger=tagger)
+    queue.enqueue_pretag(ids, tagger=tagger)
     return len(ids)
 
 
 @transaction.atomic
-def article_pretag_request(*, article: Article, tagger: str | None = None) -> None:
-    """Queue a re-run for one article."""
+def article_pretag_request(*, article: Article, actor: User, tagger: str | None = None) -> None:
+    """Queue a re-run for one article. Preconditions: ``actor`` is an editor (checked here)."""
+    require_role(actor, article.project, Role.EDITOR, "pre-tag")
     pretag_tagger_name(article.project, tagger)
     Article.objects.filter(pk=article.pk).update(
         pretag_state=Article.PretagState.PENDING, pretag_error=""
     )
-    pretag_enqueue([article.pk], tagger=tagger)
+    queue.enqueue_pretag([article.pk], tagger=tagger)

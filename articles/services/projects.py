@@ -1,18 +1,19 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
+from articles.access import require_role
 from articles.errors import Duplicate
 from articles.guidelines import DEFAULT_LABELS, guidelines_text
-from articles.models import Label, Membership, Project, Role
+from articles.models import Article, Label, Membership, Project, Role, Snapshot
+from articles.types import User
 
 
 @transaction.atomic
 def project_create(
     *,
     name: str,
-    created_by: AbstractBaseUser | None,
+    created_by: User | None,
     description: str = "",
     tagger: str = "",
     guidelines: str | None = None,
@@ -48,8 +49,39 @@ def project_create(
     return project
 
 
-def membership_set(*, project: Project, user: AbstractBaseUser, role: Role | str) -> Membership:
+def membership_set(*, project: Project, user: User, role: Role | str) -> Membership:
+    """Give ``user`` a role, unchecked: for the command line and tests (the API goes through
+    ``membership_change``, which checks that the actor is an admin)."""
     membership, _ = Membership.objects.update_or_create(
         project=project, user=user, defaults={"role": Role(role)}
     )
     return membership
+
+
+@transaction.atomic
+def project_delete(*, project: Project, actor: User) -> dict[str, int]:
+    """Delete a project with everything in it. Preconditions: ``actor`` is an admin.
+
+    Returns what was deleted, by model. ``project_delete_unchecked`` is the same without the
+    check (the admin site, which has its own permissions).
+    """
+    require_role(actor, project, Role.ADMIN, "delete it")
+    return project_delete_unchecked(project=project)
+
+
+@transaction.atomic
+def project_delete_unchecked(*, project: Project) -> dict[str, int]:
+    """Delete a project: its articles first (with their spans, history and reviews), so
+    that the labels the spans used can follow (a label in use is protected on its own)."""
+    files = [
+        name for name in Snapshot.objects.filter(project=project).values_list("file", flat=True)
+    ]
+    _, articles = Article.objects.filter(project=project).delete()
+    _, rest = Project.objects.filter(pk=project.pk).delete()
+    storage = Snapshot._meta.get_field("file").storage  # type: ignore[attr-defined]
+    for name in filter(None, files):
+        transaction.on_commit(lambda name=name: storage.delete(name))
+    deleted = dict(articles)
+    for model, count in rest.items():
+        deleted[model] = deleted.get(model, 0) + count
+    return deleted

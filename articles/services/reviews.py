@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
-
-from articles.errors import NotAllowed
+from articles.access import require_role
 from articles.models import Article, Review, Role
+from articles.types import User
 
 
-def review_set_state(
-    *, article: Article, actor: AbstractBaseUser, state: Review.State | str
-) -> Review:
-    """Record an annotator's progress on an article (in progress / done)."""
-    if not article.project.allows(actor, Role.EDITOR):
-        raise NotAllowed("Only editors of this project can review its articles.")
+def review_set_state(*, article: Article, actor: User, state: Review.State | str) -> Review:
+    """Record an annotator's progress on an article (in progress / done).
+
+    Preconditions: ``actor`` is an editor of the project (checked here)."""
+    require_role(actor, article.project, Role.EDITOR, "review its articles")
     review, _ = Review.objects.update_or_create(
         article=article, annotator=actor, defaults={"state": Review.State(state)}
     )

@@ -10,16 +10,17 @@ import hashlib
 import tempfile
 import time
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from articles import exports
-from articles.errors import DomainError, NotAllowed
+from articles import exports, queue
+from articles.access import require_role
+from articles.errors import DomainError
 from articles.models import Project, Role, Snapshot
 from articles.selectors.exports import ExportFilters, export_count, export_labels, export_rows
+from articles.types import User
 
 # Progress is written at most this often: a row update per chunk would dominate small chunks.
 _PROGRESS_EVERY_SECONDS = 1.0
@@ -27,14 +28,13 @@ _PROGRESS_EVERY_SECONDS = 1.0
 
 @transaction.atomic
 def snapshot_request(
-    *, project: Project, actor: AbstractBaseUser, format: str, filters: ExportFilters
+    *, project: Project, actor: User, format: str, filters: ExportFilters
 ) -> Snapshot:
     """A pending snapshot with the next version number; the build starts after commit.
 
     Preconditions: ``actor`` is a member of the project (viewers may export).
     """
-    if not project.allows(actor, Role.VIEWER):
-        raise NotAllowed("Only members of this project can export it.")
+    require_role(actor, project, Role.VIEWER, "export it")
     if format not in exports.WRITERS:
         raise DomainError(f"Unknown export format {format!r}.", field="format")
     # Serialise version numbering per project; the unique constraint is the backstop.
@@ -47,14 +47,23 @@ def snapshot_request(
         filters=filters.as_json(),
         created_by=actor,
     )
-    from articles.tasks.snapshots import snapshot_build_task
-
-    transaction.on_commit(lambda: snapshot_build_task.delay(snapshot.pk))
+    queue.enqueue_snapshot(snapshot.pk)
     return snapshot
 
 
+def snapshot_failed(*, snapshot_id: int, error: str) -> None:
+    """Record why a build failed (its task gave up or met an error a retry cannot fix)."""
+    Snapshot.objects.filter(pk=snapshot_id).exclude(state=Snapshot.State.DONE).update(
+        state=Snapshot.State.FAILED, error=error[:2000]
+    )
+
+
 def snapshot_build(*, snapshot_id: int) -> Snapshot:
-    """Write the snapshot's file once; a finished snapshot is never rewritten."""
+    """Write the snapshot's file once; a finished snapshot is never rewritten.
+
+    Errors propagate: the task retries transient ones and records the others
+    (``snapshot_failed``).
+    """
     snapshot = Snapshot.objects.select_related("project").get(pk=snapshot_id)
     if snapshot.state == Snapshot.State.DONE:
         return snapshot
@@ -81,21 +90,15 @@ def snapshot_build(*, snapshot_id: int) -> Snapshot:
     )
     digest = hashlib.sha256()
     size = 0
-    try:
-        with tempfile.TemporaryFile() as scratch:
-            rows = export_rows(project, filters, on_chunk=report, raw_spans=writer.raw_spans)
-            for chunk in writer.chunks(rows):
-                digest.update(chunk)
-                size += len(chunk)
-                scratch.write(chunk)
-            scratch.seek(0)
-            name = f"project-{project.pk}-v{snapshot.version}.{writer.extension}"
-            snapshot.file.save(name, File(scratch), save=False)
-    except Exception as error:
-        Snapshot.objects.filter(pk=snapshot.pk).update(
-            state=Snapshot.State.FAILED, error=str(error)[:2000]
-        )
-        raise
+    with tempfile.TemporaryFile() as scratch:
+        rows = export_rows(project, filters, on_chunk=report, raw_spans=writer.raw_spans)
+        for chunk in writer.chunks(rows):
+            digest.update(chunk)
+            size += len(chunk)
+            scratch.write(chunk)
+        scratch.seek(0)
+        name = f"project-{project.pk}-v{snapshot.version}.{writer.extension}"
+        snapshot.file.save(name, File(scratch), save=False)
     snapshot.sha256 = digest.hexdigest()
     snapshot.size_bytes = size
     snapshot.article_count = writer.stats["articles"]

@@ -14,87 +14,33 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 
+from articles.access import lock_article
 from articles.errors import Conflict, DomainError, NotAllowed
-from articles.models import ROLE_RANK, Article, Label, Role, Span, SpanEvent
-from articles.text import trim_span
+from articles.models import Article, Label, Role, Span, SpanEvent
+from articles.services.history import span_record, span_state
+from articles.spans import overlapping, span_bounds
+from articles.types import User
 
 Decision = Literal["accept", "reject"]
-_UNSET: Any = object()
 
 
-def span_state(span: Span) -> dict[str, Any]:
-    """The recorded form of a span in history (before/after)."""
-    return {
-        "id": span.pk,
-        "label": span.label.name,
-        "start": span.start,
-        "end": span.end,
-        "text": span.text,
-        "attrs": span.attrs,
-        "origin": span.origin,
-        "status": span.status,
-        "annotator": span.annotator_id,
-        "gold": span.gold,
-        "derived_from": span.derived_from_id,
-        "note": span.note,
-        "version": span.version,
-    }
+def _lock_for_write(article: Article, actor: User, *, gold: bool) -> None:
+    """Check the actor's role and lock the article row, in one query (``lock_article``).
 
-
-def _record(
-    span: Span,
-    *,
-    actor: AbstractBaseUser | None,
-    action: str,
-    before: dict[str, Any] | None,
-) -> None:
-    SpanEvent.objects.create(
-        span=span if action != SpanEvent.Action.DELETE else None,
-        span_ref=span.pk,
-        article_id=span.article_id,
-        actor=actor,
-        action=action,
-        before=before,
-        after=None if action == SpanEvent.Action.DELETE else span_state(span),
-    )
-
-
-def _lock_for_write(article: Article, actor: AbstractBaseUser, *, gold: bool) -> None:
-    """Check the actor's role and lock the article row, in one query.
-
-    The lock serialises writes on one article, so two overlap or one-decision checks
-    cannot both pass; it is why the inserts below need no savepoint to catch a race.
+    The lock is why the inserts below need no savepoint to catch a race.
     """
-    needed = Role.REVIEWER if gold else Role.EDITOR
-    articles = Article.objects.select_for_update(of=("self",)).filter(pk=article.pk)
-    if actor.is_superuser:
-        articles.values_list("pk").first()
-        return
-    role = (
-        articles.filter(project__memberships__user=actor)
-        .values_list("project__memberships__role", flat=True)
-        .first()
-    )
-    if role is None or ROLE_RANK[Role(role)] < ROLE_RANK[needed]:
-        what = "the gold layer" if gold else "spans"
-        raise NotAllowed(f"Your role in this project does not allow editing {what}.")
+    if gold:
+        lock_article(actor, article, at_least=Role.REVIEWER, action="edit the gold layer")
+    else:
+        lock_article(actor, article, at_least=Role.EDITOR, action="edit spans")
 
 
 def span_offsets(*, article: Article, start: int, end: int) -> tuple[int, int, str]:
     """Check and trim ``[start, end)`` against the article; return (start, end, text)."""
-    length = len(article.text)
-    if not (0 <= start < end <= length):
-        raise DomainError(
-            f"Offsets must satisfy 0 <= start < end <= {length} (got {start}, {end}).",
-            field="start" if not 0 <= start < length else "end",
-        )
-    start, end = trim_span(article.text, start, end)
-    if start == end:
-        raise DomainError("The selection holds only whitespace.", field="end")
+    start, end = span_bounds(article.text, start, end)
     return start, end, article.text[start:end]
 
 
@@ -109,20 +55,13 @@ def _check_overlap(
     label: Label,
     start: int,
     end: int,
-    annotator: AbstractBaseUser,
+    annotator: User,
     gold: bool,
     exclude: Iterable[int] = (),
 ) -> None:
     clash = (
-        Span.objects.filter(
-            article=article,
-            label=label,
-            annotator=annotator,
-            gold=gold,
-            status=Span.Status.ACCEPTED,
-            start__lt=end,
-            end__gt=start,
-        )
+        Span.objects.layer(annotator, gold=gold)
+        .filter(overlapping(start, end), article=article, label=label, status=Span.Status.ACCEPTED)
         .exclude(pk__in=list(exclude))
         .first()
     )
@@ -145,7 +84,7 @@ def span_create(
     label: Label,
     start: int,
     end: int,
-    actor: AbstractBaseUser,
+    actor: User,
     attrs: dict[str, Any] | None = None,
     note: str = "",
     gold: bool = False,
@@ -168,19 +107,20 @@ def span_create(
         gold=gold,
         note=note,
     )
-    _record(span, actor=actor, action=SpanEvent.Action.CREATE, before=None)
+    span_record(span, actor=actor, action=SpanEvent.Action.CREATE, before=None)
     return span
 
 
-def _existing_decision(suggestion: Span, actor: AbstractBaseUser, gold: bool) -> Span | None:
+def _existing_decision(suggestion: Span, actor: User, gold: bool) -> Span | None:
     return (
-        Span.objects.select_related("label")
-        .filter(derived_from=suggestion, annotator=actor, gold=gold)
+        Span.objects.layer(actor, gold=gold)
+        .select_related("label")
+        .filter(derived_from=suggestion)
         .first()
     )
 
 
-def _own_row(span: Span, actor: AbstractBaseUser) -> Span:
+def _own_row(span: Span, actor: User) -> Span:
     """Lock a row of the actor's layer for update."""
     if span.annotator_id != actor.pk:
         raise NotAllowed("This span belongs to another annotator's layer.")
@@ -195,23 +135,19 @@ def _check_version(row: Span, version: int | None) -> None:
         )
 
 
-def _decide_suggestion(
-    suggestion: Span, *, actor: AbstractBaseUser, decision: Decision, gold: bool
-) -> Span:
+def _decide_suggestion(suggestion: Span, *, actor: User, decision: Decision, gold: bool) -> Span:
     status = Span.Status.ACCEPTED if decision == "accept" else Span.Status.REJECTED
     # One query finds both reasons to refuse: an earlier decision on this suggestion, and
     # (for an accept) an accepted span of the same label that it would overlap.
     refusals = Q(derived_from=suggestion)
     if status == Span.Status.ACCEPTED:
-        refusals |= Q(
-            label_id=suggestion.label_id,
-            status=Span.Status.ACCEPTED,
-            start__lt=suggestion.end,
-            end__gt=suggestion.start,
+        refusals |= overlapping(suggestion.start, suggestion.end) & Q(
+            label_id=suggestion.label_id, status=Span.Status.ACCEPTED
         )
     blocking = list(
-        Span.objects.select_related("label")
-        .filter(refusals, article_id=suggestion.article_id, annotator=actor, gold=gold)
+        Span.objects.layer(actor, gold=gold)
+        .select_related("label")
+        .filter(refusals, article_id=suggestion.article_id)
         .order_by("start")[:2]
     )
     for row in blocking:
@@ -234,7 +170,7 @@ def _decide_suggestion(
         gold=gold,
         derived_from=suggestion,
     )
-    _record(row, actor=actor, action=decision, before=None)
+    span_record(row, actor=actor, action=decision, before=None)
     return row
 
 
@@ -242,7 +178,7 @@ def _decide_suggestion(
 def span_decide(
     *,
     span: Span,
-    actor: AbstractBaseUser,
+    actor: User,
     decision: Decision,
     version: int | None = None,
     gold: bool = False,
@@ -273,7 +209,7 @@ def span_decide(
     row.status = status
     row.version += 1
     row.save(update_fields=["status", "version", "updated_at"])
-    _record(row, actor=actor, action=decision, before=before)
+    span_record(row, actor=actor, action=decision, before=before)
     return row
 
 
@@ -281,7 +217,7 @@ def span_decide(
 def span_update(
     *,
     span: Span,
-    actor: AbstractBaseUser,
+    actor: User,
     version: int | None,
     label: Label | None = None,
     start: int | None = None,
@@ -351,7 +287,7 @@ def span_update(
             derived_from=base,
             note=note or "",
         )
-        _record(row, actor=actor, action=SpanEvent.Action.CREATE, before=span_state(base))
+        span_record(row, actor=actor, action=SpanEvent.Action.CREATE, before=span_state(base))
         return row
 
     before = span_state(base)
@@ -369,12 +305,12 @@ def span_update(
         base.status = Span.Status.ACCEPTED
     base.version += 1
     base.save()
-    _record(base, actor=actor, action=SpanEvent.Action.UPDATE, before=before)
+    span_record(base, actor=actor, action=SpanEvent.Action.UPDATE, before=before)
     return base
 
 
 @transaction.atomic
-def span_delete(*, span: Span, actor: AbstractBaseUser, version: int | None) -> None:
+def span_delete(*, span: Span, actor: User, version: int | None) -> None:
     """Remove a row of the actor's own layer (a decision is undone, the suggestion returns).
 
     Machine suggestions are never deleted by people: reject them instead.
@@ -385,7 +321,7 @@ def span_delete(*, span: Span, actor: AbstractBaseUser, version: int | None) -> 
     row = _own_row(span, actor)
     _check_version(row, version)
     before = span_state(row)
-    _record(row, actor=actor, action=SpanEvent.Action.DELETE, before=before)
+    span_record(row, actor=actor, action=SpanEvent.Action.DELETE, before=before)
     row.delete()
 
 
@@ -393,7 +329,7 @@ def span_delete(*, span: Span, actor: AbstractBaseUser, version: int | None) -> 
 def spans_bulk_decide(
     *,
     spans: Iterable[Span],
-    actor: AbstractBaseUser,
+    actor: User,
     decision: Decision,
     gold: bool = False,
 ) -> tuple[list[Span], list[tuple[Span, str]]]:

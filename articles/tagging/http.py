@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 
+from articles.spans import SpanRangeError, check_range
 from articles.tagging.base import Suggestion, TaggerError, TaggerUnavailable
 
 
@@ -68,7 +69,9 @@ def _parse(payload: Any, length: int) -> list[Suggestion]:
             confidence = None if confidence is None else float(confidence)
         except (KeyError, TypeError, ValueError) as error:
             raise TaggerError(f"Suggestion {index} is malformed: {error!r}") from None
-        if not 0 <= start < end <= length:
-            raise TaggerError(f"Suggestion {index} has offsets outside the text.")
+        try:
+            check_range(length, start, end, where=f"Suggestion {index}")
+        except SpanRangeError as error:
+            raise TaggerError(error.message) from None
         result.append(Suggestion(label, start, end, attrs, confidence))
     return result

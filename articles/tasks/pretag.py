@@ -3,36 +3,30 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import shared_task
 from celery.signals import worker_ready
-from django.db import InterfaceError, OperationalError
-from kombu.exceptions import OperationalError as BrokerError
 
+from articles import queue
 from articles.services.pretag import article_pretag_failed, articles_pretag, pretag_sweep
-from articles.tagging.base import TaggerUnavailable
+from articles.tasks.base import RowTask
 
 logger = logging.getLogger(__name__)
 
-TRANSIENT = (OperationalError, InterfaceError, BrokerError, TaggerUnavailable, TimeoutError)
-MAX_RETRIES = 5
+
+class PretagTask(RowTask):
+    def mark_failed(self, args: tuple[Any, ...], error: str) -> None:
+        article_ids = args[0] if args else []
+        logger.warning("Pre-tagging %s failed: %s", article_ids, error)
+        for article_id in article_ids:
+            article_pretag_failed(article_id=article_id, error=error)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, ignore_result=True)
-def pretag_articles(self, article_ids: list[int], tagger: str | None = None) -> int:
-    """Tag a batch of articles; transient failures retry with exponential backoff, and when
-    retries run out the articles are marked failed with the reason."""
-    try:
-        return len(articles_pretag(article_ids=article_ids, tagger=tagger))
-    except TRANSIENT as error:
-        if self.request.retries >= self.max_retries:
-            logger.warning("Pre-tagging %s failed after retries: %s", article_ids, error)
-            for article_id in article_ids:
-                article_pretag_failed(
-                    article_id=article_id, error=f"Gave up after retries: {error}"
-                )
-            return 0
-        raise self.retry(exc=error, countdown=min(2**self.request.retries * 5, 300)) from error
+@shared_task(base=PretagTask, name=queue.PRETAG)
+def pretag_articles(article_ids: list[int], tagger: str | None = None) -> int:
+    """Tag a batch of articles; returns how many were tagged."""
+    return len(articles_pretag(article_ids=article_ids, tagger=tagger))
 
 
 @worker_ready.connect

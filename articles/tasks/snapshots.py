@@ -1,19 +1,22 @@
-"""Snapshot builds: fetch by id, call the service, retry only on transient database errors."""
+"""Snapshot builds: fetch by id, call the service, retry only transient errors."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
-from articles.services.snapshots import snapshot_build
+from articles import queue
+from articles.services.snapshots import snapshot_build, snapshot_failed
+from articles.tasks.base import RowTask
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    max_retries=3,
-    acks_late=True,
-)
-def snapshot_build_task(self, snapshot_id: int) -> None:
+class SnapshotTask(RowTask):
+    def mark_failed(self, args: tuple[Any, ...], error: str) -> None:
+        if args:
+            snapshot_failed(snapshot_id=args[0], error=error)
+
+
+@shared_task(base=SnapshotTask, name=queue.SNAPSHOT)
+def snapshot_build_task(snapshot_id: int) -> None:
     snapshot_build(snapshot_id=snapshot_id)

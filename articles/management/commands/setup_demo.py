@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from articles import queue
 from articles.errors import Duplicate
 from articles.models import Project
-from articles.services import article_create, membership_set, pretag_enqueue, project_create
+from articles.services import article_create, membership_set, project_create
 
 SAMPLE = Path(__file__).resolve().parents[2] / "demo" / "sample_article.md"
 DEMO_PROJECT = "Demo: opinion columns"
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             article = article_create(
                 project=project, title=title, text=body, author="Demo columnist"
             )
-            pretag_enqueue([article.pk])  # queued when this transaction commits
+            queue.enqueue_pretag([article.pk])  # queued when this transaction commits
         except Duplicate:
             pass
         credentials = f"username '{username}', password '{password}'" if created else username

@@ -1,4 +1,4 @@
-"""Type aliases shared by the app (annotations only; nothing here runs)."""
+"""Type aliases shared by the app, for annotations only (at run time they are ``Any``)."""
 
 from __future__ import annotations
 
@@ -14,3 +14,20 @@ if TYPE_CHECKING:
     """``request.user`` before authentication is known."""
 else:
     User = AnyUser = Any
+
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from rest_framework.request import Request
+
+    class SignedInRequest(Request):
+        """An API request past ``IsAuthenticated`` (the default permission)."""
+
+        user: AuthUser
+
+    class SignedInHttpRequest(HttpRequest):
+        """A page request past ``login_required``."""
+
+        user: AuthUser
+else:
+    SignedInRequest = SignedInHttpRequest = Any

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from articles.models import Article, Role
 from articles.selectors import articles as article_selectors
 from articles.selectors import projects as project_selectors
 from articles.selectors import spans as span_selectors
+from articles.types import SignedInHttpRequest
 
 QUEUE_PAGE_SIZE = 100
 REVIEW_CHOICES = [("", "Any"), ("new", "New"), ("in_progress", "In progress"), ("done", "Done")]
@@ -28,14 +29,14 @@ REVIEW_CHOICES = [("", "Any"), ("new", "New"), ("in_progress", "In progress"), (
 
 @login_required
 @require_GET
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: SignedInHttpRequest) -> HttpResponse:
     projects = project_selectors.project_list(user=request.user, counts=True)
     return render(request, "articles/project_list.html", {"projects": projects})
 
 
 @login_required
 @require_GET
-def article_list(request: HttpRequest, project_id: int) -> HttpResponse:
+def article_list(request: SignedInHttpRequest, project_id: int) -> HttpResponse:
     project = project_selectors.project_get(user=request.user, project_id=project_id)
     review = request.GET.get("review") or ""
     pretag = request.GET.get("pretag") or ""
@@ -65,7 +66,7 @@ def article_list(request: HttpRequest, project_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
+def article_detail(request: SignedInHttpRequest, article_id: int) -> HttpResponse:
     article = article_selectors.article_get(user=request.user, article_id=article_id)
     labels = list(article.project.labels.all())
     data = {
@@ -74,12 +75,12 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
             "title": str(article),
             "text": article.text,
             "project": article.project_id,
-            "review": article.my_review,
+            "review": getattr(article, "my_review", None),
             "pretag_state": article.pretag_state,
         },
         "labels": LabelOut(labels, many=True).data,
         "spans": span_selectors.editor_rows(article=article, user=request.user, labels=labels),
-        "can_edit": Role(article.my_role).covers(Role.EDITOR),
+        "can_edit": Role(getattr(article, "my_role", Role.VIEWER)).covers(Role.EDITOR),
         "user": request.user.get_username(),
         "csrf": get_token(request),
         "urls": {
@@ -102,7 +103,7 @@ def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def article_next(request: HttpRequest, article_id: int) -> HttpResponse:
+def article_next(request: SignedInHttpRequest, article_id: int) -> HttpResponse:
     """Go to the next article of the user's queue, or back to the queue when none is left."""
     article = article_selectors.article_get(
         user=request.user, article_id=article_id, with_text=False
@@ -115,7 +116,7 @@ def article_next(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def guidelines(request: HttpRequest) -> HttpResponse:
+def guidelines(request: SignedInHttpRequest) -> HttpResponse:
     return render(request, "articles/guidelines.html", {"guidelines_html": _guidelines_html("")})
 
 
@@ -132,7 +133,7 @@ _INLINE = [
 
 
 def _inline(text: str) -> str:
-    html = escape(text)
+    html: str = escape(text)
     for pattern, replacement in _INLINE:
         html = pattern.sub(replacement, html)
     return html

@@ -14,7 +14,6 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -38,6 +37,7 @@ from articles.selectors import projects as project_selectors
 from articles.selectors import spans as span_selectors
 from articles.services.imports import SPANS_AS
 from articles.services.pretag import article_pretag_request
+from articles.types import SignedInRequest
 
 REVIEW_CHOICES = ["new", "in_progress", "done"]
 
@@ -84,7 +84,7 @@ class ArticleOut(ArticleListOut):
         read_only_fields = fields
 
     @extend_schema_field(LabelOut(many=True))
-    def get_labels(self, article: Article) -> list[dict[str, Any]]:
+    def get_labels(self, article: Article) -> Any:
         return LabelOut(article.project.labels.all(), many=True).data
 
 
@@ -103,7 +103,7 @@ class ArticleListView(APIView):
         responses={200: ArticleListOut(many=True), **ERRORS},
         summary="Articles of your projects (cursor-paginated)",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         values = validated(ArticleFilterIn, request.query_params)
         articles = selectors.article_list(
             user=request.user,
@@ -122,7 +122,7 @@ class ArticleDetailView(APIView):
         responses={200: ArticleOut, **ERRORS},
         summary="One article with its text and the project's labels",
     )
-    def get(self, request: Request, article_id: int) -> Response:
+    def get(self, request: SignedInRequest, article_id: int) -> Response:
         article = selectors.article_get(user=request.user, article_id=article_id)
         return Response(ArticleOut(article).data)
 
@@ -141,7 +141,7 @@ class SpanLayerQuery(serializers.Serializer):
 
 
 class SpanCreateIn(serializers.Serializer):
-    label = serializers.CharField(max_length=50)
+    label = serializers.CharField(max_length=50)  # type: ignore[assignment]  # a field named like Field.label
     start = serializers.IntegerField(min_value=0)
     end = serializers.IntegerField(min_value=0)
     attrs = JsonObjectField(required=False, default=dict)
@@ -158,7 +158,7 @@ class ArticleSpansView(APIView):
         description="`mine` (default): your layer plus the suggestions you have not decided; "
         "`suggestions`: every machine suggestion; `all`: every layer (reviewers and admins).",
     )
-    def get(self, request: Request, article_id: int) -> Response:
+    def get(self, request: SignedInRequest, article_id: int) -> Response:
         layer = validated(SpanLayerQuery, request.query_params)["layer"]
         article = selectors.article_get(
             user=request.user,
@@ -175,7 +175,7 @@ class ArticleSpansView(APIView):
         responses={201: SpanOut, **ERRORS},
         summary="Draw a span in your layer (trimmed of surrounding whitespace)",
     )
-    def post(self, request: Request, article_id: int) -> Response:
+    def post(self, request: SignedInRequest, article_id: int) -> Response:
         values = validated(SpanCreateIn, request.data)
         article = selectors.article_get(
             user=request.user,
@@ -199,7 +199,7 @@ class ArticleSpansView(APIView):
 class BulkDecisionIn(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["accept", "reject"])
     ids = serializers.ListField(child=id_field(), required=False, max_length=10_000)
-    label = serializers.CharField(max_length=50, required=False)
+    label = serializers.CharField(max_length=50, required=False)  # type: ignore[assignment]  # a field named like Field.label
     min_confidence = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
     max_confidence = serializers.FloatField(min_value=0.0, max_value=1.0, required=False)
 
@@ -223,7 +223,7 @@ class BulkDecisionView(APIView):
         description="Filters combine: `ids`, `label` (name), `min_confidence`, "
         "`max_confidence`. Overlapping accepts are skipped with a reason.",
     )
-    def post(self, request: Request, article_id: int) -> Response:
+    def post(self, request: SignedInRequest, article_id: int) -> Response:
         values = validated(BulkDecisionIn, request.data)
         article = selectors.article_get(
             user=request.user, article_id=article_id, at_least=Role.EDITOR, action="edit spans"
@@ -273,7 +273,7 @@ class ReviewView(APIView):
         responses={200: ReviewOut, **ERRORS},
         summary="Set your review state of the article",
     )
-    def put(self, request: Request, article_id: int) -> Response:
+    def put(self, request: SignedInRequest, article_id: int) -> Response:
         state = validated(ReviewIn, request.data)["state"]
         article = selectors.article_get(
             user=request.user,
@@ -293,7 +293,7 @@ class ArticlePretagView(APIView):
         responses={202: PretagOut, **ERRORS},
         summary="Re-run a tagger on one article (undecided suggestions are replaced)",
     )
-    def post(self, request: Request, article_id: int) -> Response:
+    def post(self, request: SignedInRequest, article_id: int) -> Response:
         article = selectors.article_get(
             user=request.user, article_id=article_id, at_least=Role.EDITOR, action="pre-tag"
         )
@@ -305,7 +305,7 @@ class ArticlePretagView(APIView):
 class SpanIn(serializers.Serializer):
     start = serializers.IntegerField(min_value=0)
     end = serializers.IntegerField(min_value=1)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     text = serializers.CharField(required=False, trim_whitespace=False)
     attrs = JsonObjectField(required=False)
     confidence = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
@@ -342,7 +342,7 @@ class ArticleCreateView(APIView):
         responses={201: ImportJobOut, 409: OpenApiResponse(description="Duplicate"), **ERRORS},
         summary="Add one article (JSON); pre-tagging is queued",
     )
-    def post(self, request: Request, project_id: int) -> Response:
+    def post(self, request: SignedInRequest, project_id: int) -> Response:
         project = project_selectors.project_get(
             user=request.user,
             project_id=project_id,

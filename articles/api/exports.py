@@ -10,7 +10,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,6 +21,7 @@ from articles.models import Project, Snapshot, Span
 from articles.selectors import projects as project_selectors
 from articles.selectors.exports import ExportFilters, export_filters, export_labels, export_rows
 from articles.services.snapshots import snapshot_request
+from articles.types import SignedInRequest
 
 EXPORT_TYPES = sorted({writer.content_type.split(";")[0] for writer in exports.WRITERS.values()})
 FORMATS = list(exports.WRITERS)
@@ -141,7 +141,7 @@ class ExportView(APIView):
         + "; ".join(f"`{w.name}`: {w.description}" for w in exports.WRITERS.values())
         + ". For `spacy`, spans off token boundaries are listed per record (`misaligned`).",
     )
-    def get(self, request: Request, project_id: int) -> StreamingHttpResponse:
+    def get(self, request: SignedInRequest, project_id: int) -> StreamingHttpResponse:
         project = project_selectors.project_get(user=request.user, project_id=project_id)
         values = validated(ExportQueryIn, request.query_params)
         filters = _filters(project, values)
@@ -170,7 +170,7 @@ class SnapshotListView(APIView):
         operation_id="project_snapshots_list",
         responses={200: SnapshotOut(many=True), **ERRORS},
     )
-    def get(self, request: Request, project_id: int) -> Response:
+    def get(self, request: SignedInRequest, project_id: int) -> Response:
         project = project_selectors.project_get(user=request.user, project_id=project_id)
         return paginated(
             request, self, Snapshot.objects.filter(project=project), _snapshot_out(request)
@@ -182,7 +182,7 @@ class SnapshotListView(APIView):
         responses={202: SnapshotOut, **ERRORS},
         summary="Freeze a versioned export file, built by a background worker",
     )
-    def post(self, request: Request, project_id: int) -> Response:
+    def post(self, request: SignedInRequest, project_id: int) -> Response:
         project = project_selectors.project_get(user=request.user, project_id=project_id)
         values = validated(SnapshotIn, request.data)
         snapshot = snapshot_request(
@@ -195,21 +195,21 @@ class SnapshotListView(APIView):
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
-def _snapshot_out(request: Request) -> Any:
+def _snapshot_out(request: SignedInRequest) -> Any:
     def build(items: Any, many: bool = False) -> SnapshotOut:
         return SnapshotOut(items, many=many, context={"request": request})
 
     return build
 
 
-def _snapshot_get(request: Request, snapshot_id: int) -> Snapshot:
+def _snapshot_get(request: SignedInRequest, snapshot_id: int) -> Snapshot:
     snapshot, _ = access_snapshot(request.user, snapshot_id)
     return snapshot
 
 
 class SnapshotDetailView(APIView):
     @extend_schema(operation_id="snapshot_retrieve", responses={200: SnapshotOut, **ERRORS})
-    def get(self, request: Request, snapshot_id: int) -> Response:
+    def get(self, request: SignedInRequest, snapshot_id: int) -> Response:
         snapshot = _snapshot_get(request, snapshot_id)
         return Response(SnapshotOut(snapshot, context={"request": request}).data)
 
@@ -224,7 +224,7 @@ class SnapshotDownloadView(APIView):
         },
         summary="The snapshot file, byte for byte (sha256 in X-Checksum-SHA256)",
     )
-    def get(self, request: Request, snapshot_id: int) -> FileResponse | Response:
+    def get(self, request: SignedInRequest, snapshot_id: int) -> FileResponse | Response:
         snapshot = _snapshot_get(request, snapshot_id)
         if snapshot.state != Snapshot.State.DONE or not snapshot.file:
             return Response(

@@ -14,7 +14,6 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,6 +23,7 @@ from articles.models import ImportJob, Role
 from articles.selectors import imports as selectors
 from articles.selectors import projects as project_selectors
 from articles.services.imports import SPANS_AS, import_check_size
+from articles.types import SignedInRequest
 
 TOO_LARGE = {413: OpenApiResponse(description="The upload exceeds IMPORT_MAX_UPLOAD_BYTES")}
 
@@ -88,7 +88,7 @@ class ImportCreateView(APIView):
         responses={201: ImportJobOut, **ERRORS, **TOO_LARGE},
         summary="Import a file (JSONL, CSV, TXT, MD, HTML, ZIP) or a URL",
     )
-    def post(self, request: Request, project_id: int) -> Response:
+    def post(self, request: SignedInRequest, project_id: int) -> Response:
         project = project_selectors.project_get(
             user=request.user,
             project_id=project_id,
@@ -118,7 +118,7 @@ class ImportDetailView(APIView):
         responses={200: ImportJobOut, **ERRORS},
         summary="An import and the pre-tagging progress of its articles",
     )
-    def get(self, request: Request, import_id: int) -> Response:
+    def get(self, request: SignedInRequest, import_id: int) -> Response:
         job = selectors.import_get(user=request.user, import_id=import_id)
         return Response(ImportJobOut(job).data)
 

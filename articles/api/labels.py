@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,6 +12,7 @@ from articles import services
 from articles.api.serializers import ERRORS, AttributesField, LabelOut, validated
 from articles.models import Label, Role
 from articles.selectors import projects as selectors
+from articles.types import SignedInRequest
 
 
 class LabelIn(serializers.Serializer):
@@ -40,7 +40,7 @@ class LabelListView(APIView):
         responses={200: LabelOut(many=True), **ERRORS},
         summary="The project's labels in display order (not paginated)",
     )
-    def get(self, request: Request, project_id: int) -> Response:
+    def get(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         return Response(LabelOut(selectors.label_list(project=project), many=True).data)
 
@@ -50,7 +50,7 @@ class LabelListView(APIView):
         responses={201: LabelOut, **ERRORS},
         summary="Add a label (admins)",
     )
-    def post(self, request: Request, project_id: int) -> Response:
+    def post(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.project_get(
             user=request.user, project_id=project_id, at_least=Role.ADMIN, action="change labels"
         )
@@ -66,7 +66,7 @@ class LabelDetailView(APIView):
         responses={200: LabelOut, **ERRORS},
         summary="Change a label (admins)",
     )
-    def patch(self, request: Request, label_id: int) -> Response:
+    def patch(self, request: SignedInRequest, label_id: int) -> Response:
         label = selectors.label_get(
             user=request.user, label_id=label_id, at_least=Role.ADMIN, action="change labels"
         )
@@ -79,7 +79,7 @@ class LabelDetailView(APIView):
         responses={204: None, **ERRORS},
         summary="Delete an unused label (admins)",
     )
-    def delete(self, request: Request, label_id: int) -> Response:
+    def delete(self, request: SignedInRequest, label_id: int) -> Response:
         label = selectors.label_get(
             user=request.user, label_id=label_id, at_least=Role.ADMIN, action="change labels"
         )

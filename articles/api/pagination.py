@@ -32,4 +32,4 @@ def paginated(
 class ByArticle(ById):
     """Spans in article order: indexed by article, and what a reader of a dataset expects."""
 
-    ordering = ("article_id", "id")
+    ordering = ("article_id", "id")  # type: ignore[assignment]  # DRF takes a tuple too

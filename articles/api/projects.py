@@ -13,17 +13,18 @@ from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import services
+from articles.access import remember_role
 from articles.api.pagination import paginated
 from articles.api.serializers import ERRORS, PretagIn, PretagOut, validated
 from articles.errors import NotFound
 from articles.models import Membership, Project, Role
 from articles.selectors import projects as selectors
 from articles.services.pretag import project_pretag
+from articles.types import SignedInRequest
 
 
 class ProjectOut(serializers.ModelSerializer):
@@ -63,7 +64,7 @@ class ProjectListView(APIView):
         responses={200: ProjectOut(many=True), **ERRORS},
         summary="Projects you are a member of (cursor-paginated)",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         return paginated(request, self, selectors.project_list(user=request.user), ProjectOut)
 
     @extend_schema(
@@ -72,18 +73,18 @@ class ProjectListView(APIView):
         responses={201: ProjectOut, **ERRORS},
         summary="Create a project (staff); you become its admin",
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInRequest) -> Response:
         if not request.user.is_staff:
             raise PermissionDenied("Only staff users create projects.")
         values = validated(ProjectCreateIn, request.data)
         project = services.project_create(created_by=request.user, **values)
-        project.my_role = Role.ADMIN
+        remember_role(project, request.user, Role.ADMIN)
         return Response(ProjectOut(project).data, status=status.HTTP_201_CREATED)
 
 
 class ProjectDetailView(APIView):
     @extend_schema(operation_id="project_retrieve", responses={200: ProjectOut, **ERRORS})
-    def get(self, request: Request, project_id: int) -> Response:
+    def get(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         return Response(ProjectOut(project).data)
 
@@ -93,7 +94,7 @@ class ProjectDetailView(APIView):
         responses={200: ProjectOut, **ERRORS},
         summary="Change project settings (admins)",
     )
-    def patch(self, request: Request, project_id: int) -> Response:
+    def patch(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.project_get(
             user=request.user, project_id=project_id, at_least=Role.ADMIN, action="change it"
         )
@@ -106,7 +107,7 @@ class ProjectDetailView(APIView):
         responses={204: None, **ERRORS},
         summary="Delete the project with all its articles, spans and history (admins)",
     )
-    def delete(self, request: Request, project_id: int) -> Response:
+    def delete(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.project_get(
             user=request.user, project_id=project_id, at_least=Role.ADMIN, action="delete it"
         )
@@ -139,7 +140,7 @@ class MemberListView(APIView):
         operation_id="project_members_list",
         responses={200: MembershipOut(many=True), **ERRORS},
     )
-    def get(self, request: Request, project_id: int) -> Response:
+    def get(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.project_get(user=request.user, project_id=project_id)
         return paginated(request, self, selectors.membership_list(project=project), MembershipOut)
 
@@ -149,7 +150,7 @@ class MemberListView(APIView):
         responses={200: MembershipOut, **ERRORS},
         summary="Add a member or change their role (admins)",
     )
-    def post(self, request: Request, project_id: int) -> Response:
+    def post(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.project_get(
             user=request.user, project_id=project_id, at_least=Role.ADMIN, action="manage members"
         )
@@ -166,7 +167,7 @@ class MemberDetailView(APIView):
         responses={204: None, **ERRORS},
         summary="Remove a member (admins); the last admin stays",
     )
-    def delete(self, request: Request, project_id: int, username: str) -> Response:
+    def delete(self, request: SignedInRequest, project_id: int, username: str) -> Response:
         project = selectors.project_get(
             user=request.user, project_id=project_id, at_least=Role.ADMIN, action="manage members"
         )
@@ -191,7 +192,7 @@ class ProjectPretagView(APIView):
         responses={202: PretagOut, **ERRORS},
         summary="Re-run a tagger on every article (undecided suggestions are replaced)",
     )
-    def post(self, request: Request, project_id: int) -> Response:
+    def post(self, request: SignedInRequest, project_id: int) -> Response:
         project = selectors.project_get(
             user=request.user, project_id=project_id, at_least=Role.EDITOR, action="pre-tag"
         )

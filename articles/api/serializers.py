@@ -38,7 +38,7 @@ class SpanOut(serializers.Serializer):
 
     id = serializers.IntegerField()
     article = serializers.IntegerField(source="article_id")
-    label = serializers.CharField(source="label.name")
+    label = serializers.CharField(source="label.name")  # type: ignore[assignment]  # a field named like Field.label
     start = serializers.IntegerField()
     end = serializers.IntegerField()
     text = serializers.CharField()

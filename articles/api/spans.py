@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,12 +22,13 @@ from articles.api.serializers import (
 from articles.errors import DomainError
 from articles.models import Label, Span
 from articles.selectors import spans as selectors
+from articles.types import SignedInRequest
 
 
 class SpanFilterIn(serializers.Serializer):
     project = id_field(required=False)
     article = id_field(required=False)
-    label = serializers.CharField(required=False, help_text="Label name; comma-separated.")
+    label = serializers.CharField(required=False, help_text="Label name; comma-separated.")  # type: ignore[assignment]  # a field named like Field.label
     status = serializers.ChoiceField(choices=Span.Status.choices, required=False)
     origin = serializers.ChoiceField(choices=Span.Origin.choices, required=False)
     annotator = serializers.CharField(required=False, help_text="Username.")
@@ -42,7 +42,7 @@ class SpanListView(APIView):
         responses={200: SpanOut(many=True), **ERRORS},
         summary="Spans across your projects (cursor-paginated, by article then id)",
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInRequest) -> Response:
         values = validated(SpanFilterIn, request.query_params)
         spans = selectors.span_list(
             user=request.user,
@@ -59,7 +59,7 @@ class SpanListView(APIView):
 
 class SpanUpdateIn(serializers.Serializer):
     version = serializers.IntegerField(min_value=1)
-    label = serializers.CharField(max_length=50, required=False)
+    label = serializers.CharField(max_length=50, required=False)  # type: ignore[assignment]  # a field named like Field.label
     start = serializers.IntegerField(min_value=0, required=False)
     end = serializers.IntegerField(min_value=0, required=False)
     attrs = JsonObjectField(required=False)
@@ -82,7 +82,7 @@ def _label(span: Span, name: str) -> Label:
 
 class SpanDetailView(APIView):
     @extend_schema(operation_id="span_retrieve", responses={200: SpanOut, **ERRORS})
-    def get(self, request: Request, span_id: int) -> Response:
+    def get(self, request: SignedInRequest, span_id: int) -> Response:
         return Response(SpanOut(selectors.span_get(user=request.user, span_id=span_id)).data)
 
     @extend_schema(
@@ -91,7 +91,7 @@ class SpanDetailView(APIView):
         responses={200: SpanOut, **ERRORS, **CONFLICT},
         summary="Edit a span; editing a suggestion creates the row of your layer",
     )
-    def patch(self, request: Request, span_id: int) -> Response:
+    def patch(self, request: SignedInRequest, span_id: int) -> Response:
         values = validated(SpanUpdateIn, request.data)
         span = selectors.span_get(user=request.user, span_id=span_id)
         label = _label(span, values["label"]) if "label" in values else None
@@ -114,7 +114,7 @@ class SpanDetailView(APIView):
         responses={204: None, **ERRORS, **CONFLICT},
         summary="Undo: remove a row of your own layer",
     )
-    def delete(self, request: Request, span_id: int) -> Response:
+    def delete(self, request: SignedInRequest, span_id: int) -> Response:
         version = validated(VersionQuery, request.query_params)["version"]
         span = selectors.span_get(user=request.user, span_id=span_id, with_text=False)
         services.span_delete(span=span, actor=request.user, version=version)
@@ -134,7 +134,7 @@ class SpanDecisionView(APIView):
         responses={200: SpanOut, **ERRORS, **CONFLICT},
         summary="Accept or reject; on a suggestion this adds the decision row to your layer",
     )
-    def post(self, request: Request, span_id: int) -> Response:
+    def post(self, request: SignedInRequest, span_id: int) -> Response:
         values = validated(DecisionIn, request.data)
         span = selectors.span_get(user=request.user, span_id=span_id, with_text=False)
         row = services.span_decide(

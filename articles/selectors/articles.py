@@ -87,7 +87,7 @@ def article_list(
     updated_since: datetime | None = None,
 ) -> QuerySet[Article]:
     """Articles of the user's projects with ``my_review``, filtered (None means any)."""
-    articles = Article.objects.visible_to(user).defer("text")
+    articles: QuerySet[Article] = Article.objects.visible_to(user).defer("text")
     if project_id is not None:
         articles = articles.filter(project_id=project_id)
     if updated_since is not None:
@@ -155,4 +155,5 @@ def article_queue(
 def next_article(*, user: AnyUser, article: Article) -> Article | None:
     """The next article to do in the user's queue after ``article`` (never a done one)."""
     queue = article_queue(user=user, project=article.project).exclude(pk=article.pk)
-    return queue.filter(queue_rank__lt=2).only("id").first()
+    done = _my_review(user).filter(state=Review.State.DONE)
+    return queue.exclude(Exists(done)).only("id").first()

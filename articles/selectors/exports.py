@@ -18,9 +18,13 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Aggregate, Count, F, Func, Q, QuerySet, TextField
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Cast
+from django.db.models.sql.compiler import SQLCompiler
 
 from articles.errors import DomainError
 from articles.models import TEXT_ORDER, Article, Label, Project, Span
@@ -59,17 +63,17 @@ class IsoTimestamp(Func):
 
 
 # The span fields of an export row, in output order: one list for both readers.
-SPAN_FIELDS: Mapping[str, Any] = {
-    "id": F("id"),
-    "start": F("start"),
-    "end": F("end"),
-    "label": F("label__name"),
-    "text": F("text"),
-    "attrs": F("attrs"),
-    "origin": F("origin"),
-    "status": F("status"),
-    "annotator": F("annotator__username"),
-    "confidence": F("confidence"),
+SPAN_FIELDS: Mapping[str, str | Func] = {
+    "id": "id",
+    "start": "start",
+    "end": "end",
+    "label": "label__name",
+    "text": "text",
+    "attrs": "attrs",
+    "origin": "origin",
+    "status": "status",
+    "annotator": "annotator__username",
+    "confidence": "confidence",
     "updated_at": IsoTimestamp("updated_at"),
 }
 
@@ -80,34 +84,41 @@ class _JsonObject(Func):
 
     output_field = TextField()
 
-    def __init__(self, fields: Mapping[str, Any]) -> None:
+    def __init__(self, fields: Mapping[str, str | Func]) -> None:
         self.keys = list(fields)
-        super().__init__(*fields.values())
+        super().__init__(*(F(v) if isinstance(v, str) else v for v in fields.values()))
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        parts, params = [], []
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, tuple[Any, ...]]:
+        parts: list[str] = []
+        params: list[Any] = []
         for key, expression in zip(self.keys, self.get_source_expressions(), strict=True):
             sql, expression_params = compiler.compile(expression)
             parts.append(f"'{key}', {sql}")  # keys are the constants above, never input
             params.extend(expression_params)
-        return f"json_build_object({', '.join(parts)})", params
+        return f"json_build_object({', '.join(parts)})", tuple(params)
 
 
-class _JsonAgg(Aggregate):
+class _JsonAgg(OrderableAggMixin, Aggregate):
     """PostgreSQL ``json_agg`` in text order, as JSON text."""
 
     function = "json_agg"
+    template = "%(function)s(%(expressions)s %(order_by)s)::text"
     output_field = TextField()
 
     def __init__(self, expression: Any) -> None:
-        super().__init__(expression, *[F(name.lstrip("-")) for name in TEXT_ORDER])
+        super().__init__(expression, order_by=[_ordered(name) for name in TEXT_ORDER])
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        value, *order = [compiler.compile(e) for e in self.get_source_expressions()]
-        directions = [" DESC" if name.startswith("-") else "" for name in TEXT_ORDER]
-        ordering = ", ".join(sql + way for (sql, _), way in zip(order, directions, strict=True))
-        params = [*value[1], *(p for _, ps in order for p in ps)]
-        return f"json_agg({value[0]} ORDER BY {ordering})::text", params
+
+def _ordered(name: str) -> OrderBy:
+    return F(name[1:]).desc() if name.startswith("-") else F(name).asc()
 
 
 _EMPTY_OBJECT = "{}"
@@ -293,21 +304,12 @@ def spans_as_rows(spans: QuerySet[Span]) -> dict[int, list[dict[str, Any]]]:
     columns = {**SPAN_FIELDS, "attrs": Cast("attrs", TextField())}
     names = list(columns)
     attrs_at = names.index("attrs")
-    rows = spans.order_by("article_id", *TEXT_ORDER).values_list(
-        "article_id", *[_aliased(spans, name, columns[name]) for name in names]
-    )
+    rows = spans.order_by("article_id", *TEXT_ORDER).values_list("article_id", *columns.values())
     by_article: dict[int, list[dict[str, Any]]] = {}
     for article_id, *values in rows:
         values[attrs_at] = _attrs(values[attrs_at])
         by_article.setdefault(article_id, []).append(dict(zip(names, values, strict=True)))
     return by_article
-
-
-def _aliased(spans: QuerySet[Span], name: str, expression: Any) -> Any:
-    """A plain field stays a field name (no alias needed); expressions keep theirs."""
-    if isinstance(expression, F):
-        return expression.name
-    return expression
 
 
 def spans_as_json(spans: QuerySet[Span]) -> dict[int, tuple[str, int]]:

@@ -10,13 +10,13 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from articles.access import access_span
-from articles.models import Article, Label, Project, Role, Span, span_kind
+from articles.models import Article, Label, Project, Role, Span, SpanQuerySet, span_kind
 from articles.types import AnyUser
 
 Layer = Literal["mine", "all", "suggestions"]
 
 
-def _spans() -> QuerySet[Span]:
+def _spans() -> SpanQuerySet:
     return Span.objects.select_related("label", "annotator")
 
 

@@ -127,7 +127,7 @@ def _check_spans(
         return []
     if not isinstance(record.spans, list):
         raise DomainError(f"{record.where}: field 'spans' must be a list.", field="spans")
-    checked = []
+    checked: list[dict[str, Any]] = []
     for index, span in enumerate(record.spans):
         where = f"{record.where}: spans[{index}]"
         if not isinstance(span, dict):

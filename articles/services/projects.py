@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import IntegrityError, transaction
 
 from articles.access import require_role
@@ -78,9 +80,8 @@ def project_delete_unchecked(*, project: Project) -> dict[str, int]:
     ]
     _, articles = Article.objects.filter(project=project).delete()
     _, rest = Project.objects.filter(pk=project.pk).delete()
-    storage = Snapshot._meta.get_field("file").storage  # type: ignore[attr-defined]
     for name in filter(None, files):
-        transaction.on_commit(lambda name=name: storage.delete(name))
+        transaction.on_commit(partial(Snapshot.file.field.storage.delete, name))
     deleted = dict(articles)
     for model, count in rest.items():
         deleted[model] = deleted.get(model, 0) + count

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from articles.access import require_role
-from articles.models import Article, Review, Role
+from articles.models import Article, Review, ReviewState, Role
 from articles.types import User
 
 
-def review_set_state(*, article: Article, actor: User, state: Review.State | str) -> Review:
+def review_set_state(*, article: Article, actor: User, state: ReviewState | str) -> Review:
     """Record an annotator's progress on an article (in progress / done).
 
     Preconditions: ``actor`` is an editor of the project (checked here)."""

@@ -103,7 +103,7 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> in
         model(**{name: _value(row, name, default, now) for name, default, _ in columns})
         for row in rows
     ]
-    model.objects.bulk_create(objects, batch_size=1000)
+    model._default_manager.bulk_create(objects, batch_size=1000)
     return len(rows)
 
 

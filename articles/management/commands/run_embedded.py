@@ -53,6 +53,7 @@ class Command(BaseCommand):
                     child.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     child.kill()
-        failed = [child.args[2] for child in children if child.returncode not in (0, -15, None)]
+        names = {id(web): "web server", id(worker): "Celery worker"}
+        failed = [names[id(c)] for c in children if c.returncode not in (0, -15, None)]
         if failed:
             self.stderr.write(f"Stopped: a child process exited early ({failed}).")

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from articles.tagging.base import Suggestion
+from articles.tagging.calibration import calibrate
 from articles.tagging.segment import Paragraph, paragraphs
 
 OPENERS = {'"': '"', "“": "”", "«": "»", "„": "“"}
@@ -33,10 +34,11 @@ QUOTE_CHARS = '"“”«»„'
 # only before a non-letter.
 # Straight single marks ('…', said the minister) too, with the same apostrophe care; an
 # unclosed one never carries into the next paragraph ("the '90s").
-ALL_OPENERS = {**OPENERS, "‘": "’", "'": "'"}
+# Two apostrophes stand for a double mark in some newswire text (''like this'').
+ALL_OPENERS = {**OPENERS, "''": "''", "‘": "’", "'": "'"}
 SINGLE_CLOSERS = ("’", "'")
 MARK_CHARS = QUOTE_CHARS + "‘’'"
-_MARK = re.compile("[" + re.escape(MARK_CHARS) + "]")
+_MARK = re.compile("''|[" + re.escape(MARK_CHARS) + "]")
 
 REPORTING_VERBS = (
     "said|says|say|told|tells|tell|stated|states|state|emphasi[sz]ed|emphasi[sz]es|explained|"
@@ -53,13 +55,19 @@ REPORTING_VERBS = (
     "argue|insist|warn|claim|note|add|explain|stress|contend|maintain|admit|acknowledge|"
     "report|predict|assert|allege|concede|point out"
 )
+# One character of a noun phrase: no clause punctuation, but the full stop of a title or an
+# initial ("Mr. Obama", "Rep. G.K. Butterfield") belongs to the name.
+_NP_CHAR = (
+    r"(?:(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Gen|Prof|Rev|Lt|Col|Capt|Sgt|Jr|Sr|St|[A-Z])\.(?=\s?\w)"
+    r"|[^,.;:!?\"“”«»])"
+)
 _REPORT_AFTER_QUOTE = re.compile(
-    r"^[\s,]*(?:(?P<verb1>" + REPORTING_VERBS + r")\s+(?P<np1>[^,.;:!?\"“”«»]+)"
-    r"|(?P<np2>[^,.;:!?\"“”«»]+?)\s+(?:" + REPORTING_VERBS + r")\b)",
+    r"^[\s,]*(?:(?P<verb1>" + REPORTING_VERBS + rf")\s+(?P<np1>{_NP_CHAR}+)"
+    rf"|(?P<np2>{_NP_CHAR}+?)\s+(?:" + REPORTING_VERBS + r")\b)",
 )
 _REPORT_VERB = re.compile(r"\s(?:" + REPORTING_VERBS + r"|asked|asks)\b")
 _REPORT_TAIL = re.compile(r"(?:[^.!?\"“”«»]|\.(?=\S)){0,120}?[:,]\s*")
-_NP_BEFORE = re.compile(r"[^,.;:!?\"“”«»]+$")
+_NP_BEFORE = re.compile(rf"{_NP_CHAR}+$")
 _CAPITALISED = r"[A-Z][\w'’.-]*"  # a word of a name: "O'Neill", "J.", "Smith-Jones"
 # A sentence whose subject introduces a quote with a colon: the subject (a name, or "the" and
 # up to four words), an optional adverb, a past-tense verb, then no sentence end until ":".
@@ -75,7 +83,10 @@ _COLON_INTRO = re.compile(
 # plan "a disaster"", "X dismissed it as "deeply flawed"" ("so-called" is not one).
 _NAMING_VERB = re.compile(
     r"(?<![-\w])(?:called|calls|call|labell?ed|labels|branded|brands|termed|terms|dubbed|"
-    r"dubs|described|describes|dismissed|dismisses|denounced|denounces|condemned|condemns)"
+    r"dubs|described|describes|dismissed|dismisses|denounced|denounces|condemned|condemns|"
+    r"(?:likened|likens|compared|compares)\s+(?:\w+\s+){0,4}?to|"
+    r"(?:used|uses|use|using|coined|coins|repeated|repeats)\s+the\s+(?:phrase|term|words?|"
+    r"expression|slogan))"
     r"(?:\s+(?:\w+\s+){0,4}?as)?\s+(?:(?:it|this|that|him|her|them|(?:the|a|an|his|her|"
     r"their|its)\s+(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:as\s+)?)?$"
 )
@@ -117,6 +128,9 @@ _UNREAL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 PRONOUNS = {"he", "she", "they", "him", "her", "them"}
+# Quoted words up to this many that do not end a sentence are a term, not a quote, unless a
+# naming verb puts them in someone's mouth.
+SHORT_PHRASE_WORDS = 4
 _CHARACTERIZED = re.compile(
     r"\b(?:characteri[sz]ed|characteri[sz]es|described|describes|portrayed|portrays|"
     r"called|calls|branded|brands|labell?ed|labels|dismissed|dismisses|referred to)\b"
@@ -227,6 +241,8 @@ class _Quote:
     speaker: str
     speaker_start: int | None
     direct: bool
+    rule: str = ""  # which rule found it (a calibration feature)
+    cue: str = ""  # the reporting verb or phrase that fired it
 
 
 class RulesTagger:
@@ -236,31 +252,39 @@ class RulesTagger:
     version = "1.5"
 
     def tag(self, text: str) -> list[Suggestion]:
-        paras = paragraphs(text)
-        quotes = _direct_quotes(text, paras)
-        indirect = _indirect_quotes(text, paras, quotes)
-        result: list[Suggestion] = []
-        # Reported speech that overlaps a direct quote is the direct quote's frame: it names
-        # the speaker ('X wrote that such deals "rarely pay"') and is then dropped.
-        quotes = [_speaker_from_frame(q, indirect) for q in quotes]
-        indirect = [
-            q for q in indirect if not any(q.start < d.end and d.start < q.end for d in quotes)
-        ]
-        for quote in _resolve_pronouns([*quotes, *indirect]):
-            attrs: dict[str, Any] = {"speaker": quote.speaker, "direct": quote.direct}
-            if quote.speaker_start is not None:
-                attrs["speaker_start"] = quote.speaker_start
-                attrs["speaker_end"] = quote.speaker_start + len(quote.speaker)
-            result.append(
-                Suggestion("quote", quote.start, quote.end, attrs, 0.9 if quote.direct else 0.6)
+        """The suggestions, each with its calibrated confidence (``calibration``)."""
+        return calibrate(text, candidates(text))
+
+
+def candidates(text: str) -> list[Suggestion]:
+    """The rules' suggestions with ``rule`` and ``cue`` set and no confidence yet."""
+    paras = paragraphs(text)
+    quotes = _direct_quotes(text, paras)
+    indirect = _indirect_quotes(text, paras, quotes)
+    result: list[Suggestion] = []
+    # Reported speech that overlaps a direct quote is the direct quote's frame: it names
+    # the speaker ('X wrote that such deals "rarely pay"') and is then dropped.
+    quotes = [_speaker_from_frame(q, indirect) for q in quotes]
+    indirect = [q for q in indirect if not any(q.start < d.end and d.start < q.end for d in quotes)]
+    for quote in _resolve_pronouns([*quotes, *indirect]):
+        attrs: dict[str, Any] = {"speaker": quote.speaker, "direct": quote.direct}
+        if quote.speaker_start is not None:
+            attrs["speaker_start"] = quote.speaker_start
+            attrs["speaker_end"] = quote.speaker_start + len(quote.speaker)
+        result.append(
+            Suggestion(
+                "quote", quote.start, quote.end, attrs, rule=f"quote.{quote.rule}", cue=quote.cue
             )
-        reported = [(q.start, q.end) for q in indirect]
-        for index, para in enumerate(paras):
-            if _is_heading(text, para) or _is_boilerplate_para(text, para, index, len(paras)):
-                continue
-            for start, end in para.sentences:
-                result.extend(_label_sentence(text, start, end, reported))
-        return _no_same_label_overlap(result)
+        )
+    reported = [(q.start, q.end) for q in indirect]
+    # A hedge inside a direct quote is the speaker's, not the author's speculation.
+    quoted = [(q.start, q.end) for q in quotes]
+    for index, para in enumerate(paras):
+        if _is_heading(text, para) or _is_boilerplate_para(text, para, index, len(paras)):
+            continue
+        for start, end in para.sentences:
+            result.extend(_label_sentence(text, start, end, reported, quoted))
+    return _no_same_label_overlap(result)
 
 
 # --- quotes --------------------------------------------------------------------------------
@@ -318,8 +342,8 @@ def _mark_pairs(
             if char in ALL_OPENERS and _can_open(text, i, start):
                 open_at, expected = i, ALL_OPENERS[char]
             continue
-        if char == expected or (expected == '"' and char == "”"):
-            if expected in ('"', "’", "'") and not _can_close(text, i, end):
+        if char == expected or (expected in ('"', "”") and char in ('"', "”")):
+            if expected in ('"', "’", "'", "''") and not _can_close(text, i + len(char) - 1, end):
                 continue
             if expected in SINGLE_CLOSERS and text[i - 1] in "sS" and text[i + 1 : i + 2].isspace():
                 continue  # "the players’ union": a plural possessive, not a closing mark
@@ -352,7 +376,7 @@ def _make_direct(
     close_at: int,
     last_speaker: tuple[str, int | None, int] | None,
 ) -> _Quote | None:
-    start, end = open_at + 1, close_at
+    start, end = open_at + (2 if text.startswith("''", open_at) else 1), close_at
     while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
         end -= 1
     while start < end and text[start].isspace():
@@ -363,18 +387,26 @@ def _make_direct(
     words = _WORD.findall(content)
     if not words:
         return None
-    speaker, speaker_start = _speaker_of_colon_intro(text, para, open_at)
-    if not speaker:
-        speaker, speaker_start = _speaker_for_direct(text, para, open_at, close_at)
-    if _is_scare_or_title(content, words) and not speaker:
-        # A short phrase someone is said to have used ("called the plan "a disaster"") is
-        # a quote; the same words with no one using them are scare quotes.
-        # A name stays a title: the company called it "Project Blue".
+    if _is_scare_or_title(content, words):
+        # A few quoted words are a quote when someone says them ('"It's over," she said') or
+        # is said to have used them (called the plan "a disaster"); otherwise they are scare
+        # quotes or a quoted term (the "experts", a "share" button), and a neighbouring
+        # clause never lends them a speaker. A name stays a title: "Project Blue".
         if not any(w[0].islower() for w in words):
             return None
         speaker, speaker_start = _speaker_of_phrase(text, para, open_at)
+        if speaker:
+            return _Quote(start, end, speaker, speaker_start, True, "direct.phrase")
+        speaker, speaker_start, rule = _speaker_for_direct(
+            text, para, open_at, close_at, short=True
+        )
         if not speaker:
             return None
+        return _Quote(start, end, speaker, speaker_start, True, "direct.short")
+    rule = "direct.colon"
+    speaker, speaker_start = _speaker_of_colon_intro(text, para, open_at)
+    if not speaker:
+        speaker, speaker_start, rule = _speaker_for_direct(text, para, open_at, close_at)
     # An unattributed quote takes the speaker of an earlier quote in its paragraph, or, when
     # it continues a quote opened in an earlier paragraph, the latest speaker.
     if (
@@ -382,8 +414,8 @@ def _make_direct(
         and last_speaker is not None
         and (last_speaker[2] == para.start or (open_at < para.start and last_speaker[2] <= open_at))
     ):
-        speaker, speaker_start = last_speaker[0], last_speaker[1]
-    return _Quote(start, end, speaker, speaker_start, True)
+        speaker, speaker_start, rule = last_speaker[0], last_speaker[1], "direct.carried"
+    return _Quote(start, end, speaker, speaker_start, True, rule)
 
 
 def _speaker_of_colon_intro(text: str, para: Paragraph, open_at: int) -> tuple[str, int | None]:
@@ -417,8 +449,10 @@ def _speaker_of_phrase(text: str, para: Paragraph, open_at: int) -> tuple[str, i
 
 
 def _is_scare_or_title(content: str, words: list[str]) -> bool:
+    """A quoted term, scare quotes or a title: a few words that do not end a sentence, or
+    a short run of capitalised words."""
     ends_sentence = content.rstrip()[-1:] in ".!?…"
-    if len(words) <= 2 and not ends_sentence:
+    if len(words) <= SHORT_PHRASE_WORDS and not ends_sentence:
         return True
     if ends_sentence or len(words) > 8:
         return False
@@ -427,16 +461,24 @@ def _is_scare_or_title(content: str, words: list[str]) -> bool:
 
 
 def _speaker_for_direct(
-    text: str, para: Paragraph, open_at: int, close_at: int
-) -> tuple[str, int | None]:
-    after = text[close_at + 1 : min(para.end, close_at + 160)]
+    text: str, para: Paragraph, open_at: int, close_at: int, *, short: bool = False
+) -> tuple[str, int | None, str]:
+    """The speaker of a direct quote, its offset, and the rule that found it.
+
+    ``short``: a few quoted words, which are spoken only when a comma joins them to the
+    reporting clause ('"It's over," she said'); '"experts" say …' makes them the subject.
+    """
+    close_end = close_at + (2 if text.startswith("''", close_at) else 1)
+    after = text[close_end : min(para.end, close_at + 160)]
     match = _REPORT_AFTER_QUOTE.match(after)
+    if match and short and not (text[close_at - 1] == "," or after.lstrip().startswith(",")):
+        match = None
     if match:
         group = "np1" if match.group("np1") else "np2"
-        raw_start = close_at + 1 + match.start(group)
-        name, offset = _clean_np(text, raw_start, close_at + 1 + match.end(group))
+        raw_start = close_end + match.start(group)
+        name, offset = _clean_np(text, raw_start, close_end + match.end(group))
         if name and not _NON_SPEAKER_SUBJECT.match(name):
-            return name, offset
+            return name, offset, "direct.after"
     before_start = max(para.start, open_at - 240)
     before = text[before_start:open_at]
     verbs = list(_REPORT_VERB.finditer(before))
@@ -447,8 +489,11 @@ def _speaker_for_direct(
             np_start = open_at - len(before) + verbs[-1].start() - len(head) + np.start()
             name, offset = _clean_np(text, np_start, np_start + len(np.group(0)))
             if name and not _NON_SPEAKER_SUBJECT.match(name):
-                return name, offset
-    return _according_to(text, para, open_at, close_at)
+                return name, offset, "direct.before"
+    if short:
+        return "", None, "direct.none"
+    name, offset = _according_to(text, para, open_at, close_at)
+    return name, offset, "direct.according" if name else "direct.none"
 
 
 def _according_to(
@@ -510,7 +555,72 @@ def _clean_np(text: str, start: int, end: int) -> tuple[str, int | None]:
             phrase = keep
         else:
             return "", None
+    if not _is_noun_phrase(phrase):
+        return "", None
     return phrase, start
+
+
+# Words that never begin a speaker's noun phrase, and finite verbs it never holds: a "speaker"
+# with them is a fragment of a neighbouring clause.
+_NOT_NP_START = frozenset(
+    [
+        "to",
+        "that",
+        "which",
+        "what",
+        "if",
+        "when",
+        "as",
+        "because",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "after",
+        "before",
+        "during",
+        "compared",
+        "than",
+        "of",
+        "about",
+        "into",
+        "over",
+        "under",
+        "since",
+        "until",
+        "while",
+        "although",
+        "though",
+        "whether",
+        "and",
+        "but",
+        "or",
+        "so",
+        "yet",
+        "not",
+        "also",
+        "said",
+        "says",
+        "told",
+    ]
+)
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|could|should|can|may|might|must|did|does|"
+    r"do|said|says|told|tells|say)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_noun_phrase(phrase: str) -> bool:
+    words = phrase.split()
+    if not words or words[0].lower() in _NOT_NP_START or words[-1].lower() in _NOT_NP_START:
+        return False
+    if not words[0][:1].isalnum() or any(c.isdigit() for c in phrase):
+        return False
+    return not _FINITE.search(phrase)
 
 
 def _indirect_quotes(text: str, paras: list[Paragraph], direct: list[_Quote]) -> list[_Quote]:
@@ -554,7 +664,7 @@ def _indirect_in_sentence(
         end = _content_end(text, start, s_end)
         if end - start < 8 or _inside(direct_ranges, start, end):
             continue
-        quotes.append(_Quote(start, end, name, offset, False))
+        quotes.append(_Quote(start, end, name, offset, False, "indirect.that", verb.lower()))
         break
     if not quotes and sentence[:1] not in QUOTE_CHARS:
         quotes.extend(_bare_or_postposed(text, base, sentence, direct_ranges))
@@ -569,7 +679,8 @@ def _indirect_in_sentence(
         end = start + comma.start() if comma else _content_end(text, start, s_end)
         end = _content_end(text, start, end)
         if end - start >= 8:
-            quotes.append(_Quote(start, end, name, offset, False))
+            cue = match.group(0).split()[0].lower()
+            quotes.append(_Quote(start, end, name, offset, False, "indirect.as", cue))
     for match in _ACCORDING.finditer(sentence) if "ccording to" in sentence else ():
         name, offset = _clean_np(text, base + match.start("np"), base + match.end("np"))
         if not name:
@@ -583,7 +694,9 @@ def _indirect_in_sentence(
         while start < end and text[start].isspace():
             start += 1
         if end - start >= 8 and not _inside(direct_ranges, start, end):
-            quotes.append(_Quote(start, end, name, offset, False))
+            quotes.append(
+                _Quote(start, end, name, offset, False, "indirect.according", "according")
+            )
     return quotes
 
 
@@ -606,7 +719,9 @@ def _bare_or_postposed(
             and len(_WORD.findall(text[start:end])) >= 4
             and not _inside(direct_ranges, start, end)
         ):
-            return [_Quote(start, end, name, offset, False)]
+            verb = _POST_HINT.search(post.group(0))
+            cue = verb.group(0).lower() if verb else ""
+            return [_Quote(start, end, name, offset, False, "indirect.postposed", cue)]
     for match in _INDIRECT_BARE.finditer(sentence):
         before = sentence[: match.start()].rstrip()
         if before.endswith(","):
@@ -626,7 +741,8 @@ def _bare_or_postposed(
         start = base + match.end()
         end = _content_end(text, start, s_end)
         if len(_WORD.findall(text[start:end])) >= 4 and not _inside(direct_ranges, start, end):
-            return [_Quote(start, end, name, offset, False)]
+            cue = match.group("verb").split()[0].lower()
+            return [_Quote(start, end, name, offset, False, "indirect.bare", cue)]
         break
     return []
 
@@ -636,7 +752,9 @@ def _speaker_from_frame(quote: _Quote, indirect: list[_Quote]) -> _Quote:
         return quote
     for frame in indirect:
         if frame.speaker and frame.start < quote.end and quote.start < frame.end:
-            return _Quote(quote.start, quote.end, frame.speaker, frame.speaker_start, True)
+            return replace(
+                quote, speaker=frame.speaker, speaker_start=frame.speaker_start, rule="direct.frame"
+            )
     return quote
 
 
@@ -646,7 +764,7 @@ def _resolve_pronouns(quotes: list[_Quote]) -> list[_Quote]:
     last: tuple[str, int | None] | None = None
     for quote in sorted(quotes, key=lambda q: q.start):
         if quote.speaker.lower() in PRONOUNS and last is not None:
-            quote = _Quote(quote.start, quote.end, last[0], last[1], quote.direct)
+            quote = replace(quote, speaker=last[0], speaker_start=last[1])
         elif quote.speaker and quote.speaker.lower() not in PRONOUNS:
             last = (quote.speaker, quote.speaker_start)
         resolved.append(quote)
@@ -737,11 +855,19 @@ def _cue_matches(segment: str) -> list[re.Match]:
     return matches
 
 
-def _cues(text: str, start: int, end: int, reported: list[tuple[int, int]]) -> list[re.Match]:
+def _cues(
+    text: str,
+    start: int,
+    end: int,
+    reported: list[tuple[int, int]],
+    quoted: list[tuple[int, int]],
+) -> list[re.Match]:
     found = []
     segment = text[start:end]
     for match in _cue_matches(segment):
         at = start + match.start()
+        if _inside(quoted, at, at + 1):
+            continue
         before = segment[: match.start()]
         if match.group("modal"):
             if _inside(reported, at, at + 1):
@@ -770,7 +896,11 @@ def _cues(text: str, start: int, end: int, reported: list[tuple[int, int]]) -> l
 
 
 def _label_sentence(
-    text: str, start: int, end: int, reported: list[tuple[int, int]]
+    text: str,
+    start: int,
+    end: int,
+    reported: list[tuple[int, int]],
+    quoted: list[tuple[int, int]],
 ) -> list[Suggestion]:
     start, end = _strip_marks(text, start, end)
     if start >= end:
@@ -786,7 +916,7 @@ def _label_sentence(
         reported = [*reported, (start + content.end(), end)]
     labelled: list[tuple[int, int, str]] = []
     for p_start, p_end in pieces:
-        cues = _cues(text, p_start, p_end, reported)
+        cues = _cues(text, p_start, p_end, reported, quoted)
         cue = cues[0].group(0) if cues else ""
         labelled.append((p_start, p_end, cue))
     # Merge neighbours with the same label so a sentence splits only where labels change.
@@ -807,14 +937,24 @@ def _label_sentence(
         cue = next((m[2] for m in merged if m[2]), "")
         merged = [[start, end, cue]]
     result = []
+    shape = "sentence" if len(merged) == 1 else "clause"
     for p_start, p_end, cue in merged:
         p_start, p_end = _strip_marks(text, p_start, p_end)
         if p_start >= p_end:
             continue
         if cue:
-            result.append(Suggestion("speculation", p_start, p_end, {"cue": cue}, 0.6))
+            result.append(
+                Suggestion(
+                    "speculation",
+                    p_start,
+                    p_end,
+                    {"cue": cue},
+                    rule=f"speculation.{shape}",
+                    cue=cue.lower(),
+                )
+            )
         else:
-            result.append(Suggestion("claim", p_start, p_end, {}, 0.5))
+            result.append(Suggestion("claim", p_start, p_end, {}, rule=f"claim.{shape}"))
     return result
 
 

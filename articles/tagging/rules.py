@@ -25,6 +25,7 @@ from typing import Any
 
 from articles.tagging.base import Suggestion
 from articles.tagging.calibration import calibrate
+from articles.tagging.features import speaker_kind
 from articles.tagging.segment import Paragraph, paragraphs
 
 OPENERS = {'"': '"', "“": "”", "«": "»", "„": "“"}
@@ -66,7 +67,7 @@ _REPORT_AFTER_QUOTE = re.compile(
     rf"|(?P<np2>{_NP_CHAR}+?)\s+(?:" + REPORTING_VERBS + r")\b)",
 )
 _REPORT_VERB = re.compile(r"\s(?:" + REPORTING_VERBS + r"|asked|asks)\b")
-_REPORT_TAIL = re.compile(r"(?:[^.!?\"“”«»]|\.(?=\S)){0,120}?[:,]\s*")
+_REPORT_TAIL = re.compile(r"(?:[^.!?\"“”«»]|\.(?=\S)|(?<=[A-Z])\.){0,120}?[:,]\s*")
 _NP_BEFORE = re.compile(rf"{_NP_CHAR}+$")
 _CAPITALISED = r"[A-Z][\w'’.-]*"  # a word of a name: "O'Neill", "J.", "Smith-Jones"
 # A sentence whose subject introduces a quote with a colon: the subject (a name, or "the" and
@@ -101,22 +102,35 @@ _BARE_VERBS = (
     r"the\s+\w+|\w+)|added|argued|warned|claimed|insisted|stressed|explained|wrote|writes|"
     r"say|argue|insist|warn|claim|adds|argues|warns|claims|insists|stresses|explains"
 )
-_INDIRECT_BARE = re.compile(
-    r"\b(?P<verb>" + _BARE_VERBS + r")\s+(?=(?:the|a|an|it|he|she|they|this|these|those|"
-    r"there|his|her|their|its|some|many|most|no|[A-Z][a-z]+)\b)"
+_INDIRECT_BARE = re.compile(r"\b(?P<verb>" + _BARE_VERBS + r")\s+(?=[\w'’])")
+# The content clause after a bare reporting verb has a finite verb of its own within a few
+# words ("said the plan had failed"), unlike "said goodbye", "said in a statement".
+_CLAUSE_VERB = re.compile(
+    r"(?!(?:in|on|at|during|after|before|to|that|so|nothing|something|goodbye|yes|no)\b)"
+    r"(?:[\w'’.,-]+\s+){0,8}?(?:is|are|was|were|had|has|have|would|will|could|can|should|"
+    r"must|did|does|do|may|might|[a-z]+ed|[a-z]+n['’]t|"
+    r"(?:he|she|it|there|this|that|who)\s+[a-z]+s)\b"
 )
 _APPOSITIVE_SUBJECT = re.compile(
-    rf"(?P<np>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}),\s+(?:an?|the|who|which)\s[^,]{{2,80}},"
+    rf"(?P<np>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}),\s+(?:an?|the|who|which|[a-z][\w-]*)\s"
+    r"[^,]{2,120},"
 )
 # '<content>, the minister said.' / '<content>, said the minister.'
 _POSTPOSED = re.compile(
-    r",\s+(?:(?P<np1>[^,.;:!?\"“”«»]{2,80}?)\s+(?:said|says|added|argued|warned|claimed|insisted|"
-    r"explained|noted|stressed|wrote|writes|told\s+[^,.;:!?]{1,40})"
+    rf",\s+(?:(?P<np1>{_NP_CHAR}{{2,80}}?)\s+(?:has\s+|have\s+)?(?:said|says|added|argued|"
+    r"warned|claimed|insisted|explained|noted|stressed|wrote|writes|reported|reports|"
+    r"told\s+[^,.;:!?]{1,40})"
     r"|(?:said|says|added|argued|warned|claimed|insisted|explained|noted|stressed)\s+"
     # a speaker after the verb has no verb of its own ("said the talks would resume")
     r"(?![^,.;:!?]*\b(?:would|will|could|may|might|should|can|must|is|are|was|were|has|"
-    r"have|had)\b)(?P<np2>[^,.;:!?\"“”«»]{2,80}?))"
-    r"(?:\s+(?:on|in|at|during)\s+[^,.;:!?]{1,40})?[.!]?[\"”»’]?$"
+    # and starts like a noun phrase ("said the minister", not "said parents want …")
+    r"have|had)\b)(?=(?:the|a|an|his|her|their|its|one|[A-Z])\w*\b)"
+    rf"(?P<np2>{_NP_CHAR}{{2,80}}?))"
+    r"(?:\s+(?:on|in|at|during|after|before|last|this|late|early)\s+[^,.;:!?]{1,40}|"
+    r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|"
+    r"today)(?:\s+\w+)?)?"
+    r"(?:[.!]?[\"”»’]?$|,\s+(?:adding|saying|as|while|and|but|according|citing|calling|"
+    r"arguing|noting|pointing|referring|speaking|who)\b)"
 )
 _POST_HINT = re.compile(
     r"\b(?:said|says|added|argued|warned|claimed|insisted|explained|noted|stressed|wrote|"
@@ -136,10 +150,43 @@ _CHARACTERIZED = re.compile(
     r"called|calls|branded|brands|labell?ed|labels|dismissed|dismisses|referred to)\b"
     r"(?P<object>[^.!?;]*?)\bas\s+(?=\w)"
 )
+# Verbs by which organisations, documents and studies report ("a survey found that …", "the
+# agency estimated that …"): reported speech only with such a subject and "that".
+_FINDING = re.compile(
+    r"\b(?P<verb>found|finds|find|showed|shows|show|shown|concluded|concludes|determined|"
+    r"determines|revealed|reveals|estimated|estimates|estimate|projected|projects|forecast|"
+    r"forecasts|calculated|calculates|indicated|indicates|suggested|suggests|suggest|reported|"
+    r"reports|warned|warns|noted|notes|stated|states|argued|argues|said|says|confirmed|"
+    r"confirms|ruled|rules|announced|announces|acknowledged|acknowledges)"
+    r"(?:\s+(?:\w+\s+){0,3}?)?\s*(?:,\s*)?\bthat\s+"
+)
+# "As the minister said, …", "As the report notes, …": the content follows the comma.
+_AS_SAID = re.compile(
+    rf"^(?:But\s+|And\s+)?[Aa]s\s+(?P<np>{_NP_CHAR}{{2,80}}?)\s+(?:has\s+|have\s+|had\s+)?"
+    r"(?P<verb>said|says|noted|notes|put it|puts it|wrote|writes|reported|reports|argued|argues|"
+    r"observed|observes|explained|explains|pointed out|points out|stated|states|warned|warns|"
+    r"told\s+\w+|suggested|suggests|found|shows|showed|concluded|concludes)"
+    r"(?:\s+(?:in|on|at|last|this)\s+[^,]{1,40})?,\s+"
+)
+# ", saying that …", ", adding that …": the subject of the sentence speaks.
+_PARTICIPLE = re.compile(
+    r",\s+(?P<verb>saying|adding|arguing|warning|claiming|insisting|noting|stressing|"
+    r"explaining|suggesting|asserting|declaring|acknowledging|conceding|predicting)"
+    r"\s+(?:that\s+)?"
+)
+_SUBJECT_NAME = re.compile(
+    rf"^(?:(?:{_CAPITALISED}\s+){{0,3}}{_CAPITALISED}|He|She|They|"
+    r"(?:The|A|An)\s+(?:[a-z][\w'’-]*\s+){0,2}[a-z][\w'’-]*)(?=\s+(?:\w+ly\s+)?"
+    r"(?:said|says|told|tells|wrote|writes|added|argued|warned|spoke|took|went|"
+    r"[a-z]+ed|[a-z]+s)\b)"
+)
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<np>(?:[^,.;:!?\"“”«»]|\.(?=\w))+)(?P<sep>[,.;]?)")
+# Subjects that are not a speaker: the author (I, we, our own study), an empty "it", or
+# bare evidence ("research suggests" is a hedge, not someone speaking). A named survey,
+# report or study, or an organisation, does speak ("a survey found that …").
 _NON_SPEAKER_SUBJECT = re.compile(
-    r"^(?:i|we|you|one|it|this|that|there|research|studies|study|data|evidence|results|"
-    r"findings|analysis|the (?:data|evidence|research|study|results|findings|analysis)|"
+    r"^(?:i|we|you|one|it|this|that|there|research|studies|data|evidence|results|"
+    r"findings|analysis|the (?:data|evidence|research|results|findings|analysis)|"
     r"(?:our|my|this|recent|new) (?:research|study|studies|data|analysis|findings|results))$",
     re.IGNORECASE,
 )
@@ -183,6 +230,19 @@ _HEDGE_SUBJECT = re.compile(
     r"survey|poll|polls|model|models|experience|history|pattern|trend)\s*$",
     re.IGNORECASE,
 )
+# "more likely to", "most likely to", "less likely than": a comparison or a statistic, which
+# states a finding rather than hedging.
+_COMPARATIVE_LIKELY = re.compile(r"\b(?:more|most|less|least|as|twice|times)\s+$", re.IGNORECASE)
+# "could" of past ability: "the team could show that …", "police could not confirm".
+_ABILITY_AFTER = re.compile(
+    r"\s+(?:not\s+|n['’]t\s+|only\s+|barely\s+|hardly\s+|finally\s+|still\s+|no longer\s+)?"
+    r"(?:show|demonstrate|prove|confirm|see|hear|feel|find|identify|detect|measure|observe|"
+    r"trace|read|afford|remember|recall|tell|locate|reach|explain|verify|replicate|reproduce)\b"
+)
+# "would" inside an embedded question: "what would help", "how the plan would work".
+_QUESTION_WORD_BEFORE = re.compile(
+    r"\b(?:what|how|who|which|why|where|when)\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE
+)
 _FUTURE = re.compile(r"\b(?:will|would|shall|going to|could|can)\b")
 _IDIOM_MODAL = re.compile(r"\bthan\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _RELATIVE_BEFORE = re.compile(r"\b(?:who|which)\s+$", re.IGNORECASE)
@@ -213,13 +273,18 @@ _IMPERATIVE = re.compile(
     r"Listen|Contact|Visit|Download|Make sure|Keep|Check|Call|Tell|Ask|Write|Go)\b"
 )
 _BOILERPLATE = re.compile(
-    r"^(?:About the author|Photo\b|Image\b|Credit\b|Source:|Copyright|©|"
+    # an author's note often opens with a dash or an asterisk: "— The author is …"
+    r"^[\s*—–-]*(?:About (?:the|this) (?:author|writer)s?|Disclosure statement|Photo\b|Image\b|Credit\b|Source:|Copyright|©|"
     r"All rights reserved|Read more|Read the original|Related:|Editor['’]s note|"
     r"This article (?:is|was) (?:re)?published|Follow (?:us|me|him|her)|Sign up|Subscribe|"
     r"The (?:author|writer)s? (?:is|are|was|were|has|have)\b)"
     r"|(?:do|does|did)\s+not\s+(?:always\s+|necessarily\s+)?(?:share|reflect|represent|"
     r"endorse)\s+the\s+(?:views|opinions|opinion|position|positions)"
-    r"|\b(?:views|opinions)\s+expressed\b",
+    r"|\b(?:views|opinions)\s+expressed\b"
+    # funding and affiliation disclosures of academic commentary sites
+    r"|\bdisclosed no relevant affiliations\b|\b(?:does|do) not work for, consult\b"
+    r"|^[\w .'’-]{3,60}\s(?:receives?|has received|received)\s+(?:research\s+)?funding\s+from\b"
+    r"|\bis (?:re)?published (?:from|by|with permission|courtesy)\b",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^(?:By|BY|Written by|Words by)\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)")
@@ -265,6 +330,8 @@ def candidates(text: str) -> list[Suggestion]:
     # Reported speech that overlaps a direct quote is the direct quote's frame: it names
     # the speaker ('X wrote that such deals "rarely pay"') and is then dropped.
     quotes = [_speaker_from_frame(q, indirect) for q in quotes]
+    # Modals in reported content are the speaker's, frames of a direct quote included.
+    reported = [(q.start, q.end) for q in indirect]
     indirect = [q for q in indirect if not any(q.start < d.end and d.start < q.end for d in quotes)]
     for quote in _resolve_pronouns([*quotes, *indirect]):
         attrs: dict[str, Any] = {"speaker": quote.speaker, "direct": quote.direct}
@@ -276,7 +343,6 @@ def candidates(text: str) -> list[Suggestion]:
                 "quote", quote.start, quote.end, attrs, rule=f"quote.{quote.rule}", cue=quote.cue
             )
         )
-    reported = [(q.start, q.end) for q in indirect]
     # A hedge inside a direct quote is the speaker's, not the author's speculation.
     quoted = [(q.start, q.end) for q in quotes]
     for index, para in enumerate(paras):
@@ -666,8 +732,14 @@ def _indirect_in_sentence(
             continue
         quotes.append(_Quote(start, end, name, offset, False, "indirect.that", verb.lower()))
         break
+    if not quotes and "that" in sentence:
+        quotes.extend(_finding(text, base, sentence, direct_ranges))
+    if not quotes and sentence[:3] in ("As ", "as ", "But", "And"):
+        quotes.extend(_as_said(text, base, sentence, direct_ranges))
     if not quotes and sentence[:1] not in QUOTE_CHARS:
         quotes.extend(_bare_or_postposed(text, base, sentence, direct_ranges))
+    if not quotes and ", " in sentence:
+        quotes.extend(_participle(text, base, sentence, direct_ranges))
     for match in _CHARACTERIZED.finditer(sentence) if " as " in sentence else ():
         subject_text = sentence[: match.start()]
         name, offset = _subject_before(text, base, subject_text)
@@ -698,6 +770,69 @@ def _indirect_in_sentence(
                 _Quote(start, end, name, offset, False, "indirect.according", "according")
             )
     return quotes
+
+
+def _finding(
+    text: str, base: int, sentence: str, direct_ranges: list[tuple[int, int]]
+) -> list[_Quote]:
+    """'The agency estimated that …', 'a survey found that …': organisations and documents."""
+    for match in _FINDING.finditer(sentence):
+        subject_text = sentence[: match.start()]
+        if _UNREAL_BEFORE.search(subject_text):
+            continue
+        name, offset = _clean_np(text, base, base + len(subject_text.rstrip()))
+        if not name or _NON_SPEAKER_SUBJECT.match(name):
+            continue
+        if speaker_kind(name) not in ("organisation", "document"):
+            continue
+        start = base + match.end()
+        end = _content_end(text, start, base + len(sentence))
+        if end - start < 8 or _inside(direct_ranges, start, end):
+            continue
+        verb = match.group("verb").lower()
+        return [_Quote(start, end, name, offset, False, "indirect.finding", verb)]
+    return []
+
+
+def _as_said(
+    text: str, base: int, sentence: str, direct_ranges: list[tuple[int, int]]
+) -> list[_Quote]:
+    """'As the minister said, …': the content after the comma."""
+    match = _AS_SAID.match(sentence)
+    if match is None:
+        return []
+    name, offset = _clean_np(text, base + match.start("np"), base + match.end("np"))
+    if not name or _NON_SPEAKER_SUBJECT.match(name):
+        return []
+    start = base + match.end()
+    end = _content_end(text, start, base + len(sentence))
+    if len(_WORD.findall(text[start:end])) < 4 or _inside(direct_ranges, start, end):
+        return []
+    verb = match.group("verb").split()[0].lower()
+    return [_Quote(start, end, name, offset, False, "indirect.as_said", verb)]
+
+
+def _participle(
+    text: str, base: int, sentence: str, direct_ranges: list[tuple[int, int]]
+) -> list[_Quote]:
+    """'The mayor defended the plan, saying it would pay for itself': the subject speaks."""
+    match = _PARTICIPLE.search(sentence)
+    if match is None:
+        return []
+    subject = _SUBJECT_NAME.match(sentence)
+    if subject is None:
+        return []
+    name, offset = _clean_np(text, base, base + subject.end())
+    if not name or _NON_SPEAKER_SUBJECT.match(name):
+        return []
+    start = base + match.end()
+    end = _content_end(text, start, base + len(sentence))
+    if len(_WORD.findall(text[start:end])) < 4 or _inside(direct_ranges, start, end):
+        return []
+    if not _CLAUSE_VERB.match(text, start, end) and not match.group(0).endswith("that "):
+        return []  # ", saying goodbye", ", adding to the pressure"
+    verb = match.group("verb").lower()
+    return [_Quote(start, end, name, offset, False, "indirect.participle", verb)]
 
 
 def _bare_or_postposed(
@@ -740,6 +875,8 @@ def _bare_or_postposed(
             continue
         start = base + match.end()
         end = _content_end(text, start, s_end)
+        if not _CLAUSE_VERB.match(text, start, end):
+            break  # "said goodbye", "said in a statement": no content clause
         if len(_WORD.findall(text[start:end])) >= 4 and not _inside(direct_ranges, start, end):
             cue = match.group("verb").split()[0].lower()
             return [_Quote(start, end, name, offset, False, "indirect.bare", cue)]
@@ -874,6 +1011,12 @@ def _cues(
                 continue
             if _IDIOM_MODAL.search(before) or _RELATIVE_BEFORE.search(before):
                 continue
+            modal = match.group("modal")
+            after = segment[match.end() : match.end() + 40]
+            if modal == "could" and _ABILITY_AFTER.match(after):
+                continue
+            if modal == "would" and _QUESTION_WORD_BEFORE.search(before[-60:]):
+                continue
             if _RHETORICAL.search(before[-6:]) and re.match(
                 r"\w+\s+(?:ask|say|argue|wonder)", segment[match.start() :]
             ):
@@ -887,6 +1030,9 @@ def _cues(
                     continue
             elif _THAT_BEFORE.search(before):
                 continue  # "complications that appear to be X": descriptive, not a hedge
+        elif match.group("adverb") and match.group("adverb").lower() in ("likely", "unlikely"):
+            if _COMPARATIVE_LIKELY.search(before[-12:]):
+                continue
         elif match.group("whether"):
             after = segment[match.end() :]
             if not (_FUTURE.search(after[:160]) or re.search(r"\bwill\s+(?:\w+\s+){0,2}$", before)):
@@ -939,7 +1085,7 @@ def _label_sentence(
     result = []
     shape = "sentence" if len(merged) == 1 else "clause"
     for p_start, p_end, cue in merged:
-        p_start, p_end = _strip_marks(text, p_start, p_end)
+        p_start, p_end = _balance_marks(text, *_strip_marks(text, p_start, p_end))
         if p_start >= p_end:
             continue
         if cue:
@@ -986,6 +1132,40 @@ def _strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
         or (text[end - 1] in SINGLE_CLOSERS and text[end - 2 : end - 1] in (".", "!", "?"))
     ):
         end -= 1
+    return start, end
+
+
+_DOUBLE_OPENERS = "“«„"
+_DOUBLE_CLOSERS = "”»"
+
+
+def _mark_opens(text: str, i: int) -> bool:
+    """Is the double mark at ``i`` an opening one?"""
+    char = text[i]
+    if char in _DOUBLE_OPENERS:
+        return True
+    if char in _DOUBLE_CLOSERS:
+        return False
+    before = text[i - 1] if i > 0 else " "
+    return before.isspace() or before in "([{—–-/"
+
+
+def _balance_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span that starts or ends inside a quotation keeps both of its marks or neither.
+
+    Edge marks were stripped; one is put back when its partner lies inside the span: a span
+    whose first mark closes a quotation opened just before it starts at that opening mark,
+    and one whose last mark opens a quotation closed just after it ends at the closing mark.
+    """
+    if start >= end:
+        return start, end
+    marks = [i for i in range(start, end) if text[i] in '"“”«»„']
+    if not marks:
+        return start, end
+    if start > 0 and text[start - 1] in '"“«„' and not _mark_opens(text, marks[0]):
+        start -= 1
+    if end < len(text) and text[end] in '"”»' and _mark_opens(text, marks[-1]):
+        end += 1
     return start, end
 
 

@@ -274,7 +274,8 @@ _IMPERATIVE = re.compile(
 )
 _BOILERPLATE = re.compile(
     # an author's note often opens with a dash or an asterisk: "— The author is …"
-    r"^[\s*—–-]*(?:About (?:the|this) (?:author|writer)s?|Disclosure statement|Photo\b|Image\b|Credit\b|Source:|Copyright|©|"
+    r"^[\s*—–-]*(?:About (?:the|this) (?:author|writer)s?|Disclosure statement|"
+    r"Photo\b|Image\b|Credit\b|Source:|Copyright|©|"
     r"All rights reserved|Read more|Read the original|Related:|Editor['’]s note|"
     r"This article (?:is|was) (?:re)?published|Follow (?:us|me|him|her)|Sign up|Subscribe|"
     r"The (?:author|writer)s? (?:is|are|was|were|has|have)\b)"

@@ -32,6 +32,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|our|Our|my|My|us|me)\b")
 _SENTENCE_END = re.compile(r"[.!?…][\"”»’')\]]*\s+[\"“«‘'(\[]?[A-Z]")
 _MARKS = re.compile('["“”«»„‘’]')
+_DIGIT = re.compile(r"\d")
 _MODALS = frozenset({"may", "might", "could", "would", "can"})
 _ADVERBS = frozenset(
     {
@@ -83,7 +84,7 @@ def features(text: str, suggestion: Suggestion) -> dict[str, str]:
         "ends": _ending(span),
         "position": _position(suggestion.start, len(text)),
         "marks": "yes" if _MARKS.search(span) else "no",
-        "digits": "yes" if any(c.isdigit() for c in span) else "no",
+        "digits": "yes" if _DIGIT.search(span) else "no",
         "first_person": "yes" if _FIRST_PERSON.search(span) else "no",
         "paragraph": _paragraph_share(text, suggestion.start, suggestion.end),
     }

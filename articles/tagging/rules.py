@@ -315,7 +315,7 @@ class RulesTagger:
     """Offline rule tagger; bump ``version`` whenever the rules change."""
 
     name = "rules"
-    version = "1.5"
+    version = "1.6"
 
     def tag(self, text: str) -> list[Suggestion]:
         """The suggestions, each with its calibrated confidence (``calibration``)."""
@@ -1138,6 +1138,7 @@ def _strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
 
 _DOUBLE_OPENERS = "“«„"
 _DOUBLE_CLOSERS = "”»"
+_DOUBLE_MARK = re.compile('["“”«»„]')
 
 
 def _mark_opens(text: str, i: int) -> bool:
@@ -1160,7 +1161,7 @@ def _balance_marks(text: str, start: int, end: int) -> tuple[int, int]:
     """
     if start >= end:
         return start, end
-    marks = [i for i in range(start, end) if text[i] in '"“”«»„']
+    marks = [m.start() for m in _DOUBLE_MARK.finditer(text, start, end)]
     if not marks:
         return start, end
     if start > 0 and text[start - 1] in '"“«„' and not _mark_opens(text, marks[0]):

@@ -185,3 +185,13 @@ def test_author_notes_and_disclosures_are_never_claims():
         "The harbour reopened after three months of dredging."
     ]
     assert labelled(text, "speculation") == []
+
+
+def test_party_in_brackets_stays_with_the_speaker_and_right_mark_opening():
+    text = (
+        '"Budgets are choices," said the committee chair Sen. Mara Holt (D-Ore.) on Monday.\n'
+        "”Nobody here voted for the closure of the clinic.” The protest went on."
+    )
+    found = quotes(text)
+    assert found["Budgets are choices"] == "Sen. Mara Holt (D-Ore.)"
+    assert "Nobody here voted for the closure of the clinic." in found

@@ -60,7 +60,7 @@ REPORTING_VERBS = (
 # initial ("Mr. Obama", "Rep. G.K. Butterfield") belongs to the name.
 _NP_CHAR = (
     r"(?:(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Gen|Prof|Rev|Lt|Col|Capt|Sgt|Jr|Sr|St|[A-Z])\.(?=\s?\w)"
-    r"|[^,.;:!?\"“”«»])"
+    r"|\.(?=\))|[^,.;:!?\"“”«»])"
 )
 _REPORT_AFTER_QUOTE = re.compile(
     r"^[\s,]*(?:(?P<verb1>" + REPORTING_VERBS + rf")\s+(?P<np1>{_NP_CHAR}+)"
@@ -205,6 +205,7 @@ _TRAILING_ADVERB = re.compile(
 )
 _RELATIVE_APPOSITION = re.compile(r",\s*(?:who|which|whose|whom)\b[^,]*,\s*$")
 _AFFILIATION = re.compile(r"\s(?:of the|at the|from the|at|from)\s")
+_BRACKET_TAIL = re.compile(r"\s*\([^()]{1,20}\)$")
 _NAME_RUN = re.compile(rf"(?:{_CAPITALISED}\s+){{1,3}}{_CAPITALISED}$")
 
 # Hedge cues. Modal cues are ignored inside reported content ("X announced that it would"),
@@ -408,6 +409,9 @@ def _mark_pairs(
             # A pending single mark ("the ‘90s") gives way to a double one.
             if char in ALL_OPENERS and _can_open(text, i, start):
                 open_at, expected = i, ALL_OPENERS[char]
+            elif char == "”" and i == start and text[i + 1 : i + 2].isalnum():
+                # A right mark typed for a left one at a paragraph start ("”We …”").
+                open_at, expected = i, "”"
             continue
         if char == expected or (expected in ('"', "”") and char in ('"', "”")):
             if expected in ('"', "’", "'", "''") and not _can_close(text, i + len(char) - 1, end):
@@ -467,7 +471,7 @@ def _make_direct(
         speaker, speaker_start, rule = _speaker_for_direct(
             text, para, open_at, close_at, short=True
         )
-        if not speaker:
+        if not speaker and rule != "direct.unnamed":
             return None
         return _Quote(start, end, speaker, speaker_start, True, "direct.short")
     rule = "direct.colon"
@@ -546,6 +550,10 @@ def _speaker_for_direct(
         name, offset = _clean_np(text, raw_start, close_end + match.end(group))
         if name and not _NON_SPEAKER_SUBJECT.match(name):
             return name, offset, "direct.after"
+        if short:
+            # '"Not again," a man in the crowd shouted to nobody in particular': spoken
+            # words, though the speaker is not a clean noun phrase.
+            return "", None, "direct.unnamed"
     before_start = max(para.start, open_at - 240)
     before = text[before_start:open_at]
     verbs = list(_REPORT_VERB.finditer(before))
@@ -613,13 +621,16 @@ def _clean_np(text: str, start: int, end: int) -> tuple[str, int | None]:
         head = _AFFILIATION.split(phrase, maxsplit=1)[0]
         if head != phrase and 1 <= len(head.split()) <= 5 and head[:1].isupper():
             return head.rstrip(), start
-        run = _NAME_RUN.search(phrase)
+        # "Rep. Jane Roe (D-Ore.)": the party or place in brackets stays with the name.
+        bracket = _BRACKET_TAIL.search(phrase)
+        core = phrase[: bracket.start()] if bracket else phrase
+        run = _NAME_RUN.search(core)
         if run:
             name = run.group(0).split()
             # A title before a name ("Foreign Policy Adviser Jane Roe"): keep the name.
             keep = " ".join(name[-2:]) if len(name) > 3 else run.group(0)
             start += run.end() - len(keep)
-            phrase = keep
+            phrase = keep + (phrase[bracket.start() :] if bracket else "")
         else:
             return "", None
     if not _is_noun_phrase(phrase):

@@ -3,15 +3,26 @@
 
 Labels follow the guidelines (articles/guidelines.md):
 
-- quote: words between quotation marks (straight, curly, guillemets; a quote may run over
-  sentences and, when a paragraph opens with a mark left unclosed and the next one opens
-  with a mark, over paragraphs), and indirect speech after a reporting verb ("X said that
-  …", "X characterized Y as …", "according to X"). Scare quotes and titles are skipped.
+- quote: words between quotation marks (straight, curly, guillemets, doubled apostrophes; a
+  quote may run over sentences and, when a paragraph opens with a mark left unclosed and the
+  next one opens with a mark, over paragraphs), and indirect speech after a reporting verb
+  ("X said that …", "X said the plan failed", "…, X said", "X characterized Y as …",
+  "according to X", "as X noted, …", "…, saying that …"), including organisations,
+  documents and studies that report, estimate or find ("a survey found that …"). A few
+  quoted words are a quote only when a reporting clause takes them ('"Not again," she said')
+  or a naming verb puts them in someone's mouth (called it "a disaster"): scare quotes,
+  quoted terms and titles are not, and never borrow a speaker. A speaker is a noun phrase.
 - speculation: a clause with a hedge cue (modal, hedging verb or adverb, epistemic frame,
-  open question about the future).
+  open question about the future) in the author's voice: not inside a direct quote or
+  reported content, not "more likely to" (a finding), "could show" (past ability) or
+  "what would help" (an embedded question).
 - claim: any other declarative sentence, except questions, imperatives, headings, bylines,
-  author bios and disclaimers. A sentence that joins a claim and a speculation at a
-  clause boundary (", but", ", and", ";", a dash) is split there.
+  author notes, bios, disclosures and disclaimers. A sentence that joins a claim and a
+  speculation at a clause boundary (", but", ", and", ";", a dash) is split there. A span
+  keeps both quotation marks of a quotation it starts or ends inside, or neither.
+
+Each suggestion records the rule and cue that produced it (``candidates``); ``tag`` then
+sets its confidence from the fitted calibration table (``calibration``).
 
 Nothing here is fitted to particular articles: the word lists are general English.
 """

@@ -219,7 +219,8 @@ def test_direct_quote_inside_reported_speech_takes_its_speaker():
     [(content, attrs)] = spans(text, "quote")
     assert content == "rarely pay for themselves."
     assert attrs["speaker"] == "Dr. J. Smith"
-    assert [c for c, _ in spans(text, "claim")] == [text[: text.index('." The author') + 1]]
+    # The claim holds the quotation's opening mark, so it keeps its closing one too.
+    assert [c for c, _ in spans(text, "claim")] == [text[: text.index('." The author') + 2]]
 
 
 # --- styles not in the development set -------------------------------------------------------

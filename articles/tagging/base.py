@@ -8,13 +8,20 @@ from typing import Any, Protocol, runtime_checkable
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """One pre-tag: ``[start, end)`` in code points over the text the tagger was given."""
+    """One pre-tag: ``[start, end)`` in code points over the text the tagger was given.
+
+    ``rule`` names what produced it ("quote.indirect.that", "claim.sentence") and ``cue`` the
+    word that fired the rule (a reporting verb, a hedge); both feed the calibration features
+    (``articles.tagging.features``) and are not part of the stored span.
+    """
 
     label: str
     start: int
     end: int
     attrs: dict[str, Any] = field(default_factory=dict)
     confidence: float | None = None
+    rule: str | None = None
+    cue: str | None = None
 
     def key(self) -> tuple[str, int, int]:
         return (self.label, self.start, self.end)

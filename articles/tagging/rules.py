@@ -3,15 +3,26 @@
 
 Labels follow the guidelines (articles/guidelines.md):
 
-- quote: words between quotation marks (straight, curly, guillemets; a quote may run over
-  sentences and, when a paragraph opens with a mark left unclosed and the next one opens
-  with a mark, over paragraphs), and indirect speech after a reporting verb ("X said that
-  …", "X characterized Y as …", "according to X"). Scare quotes and titles are skipped.
+- quote: words between quotation marks (straight, curly, guillemets, doubled apostrophes; a
+  quote may run over sentences and, when a paragraph opens with a mark left unclosed and the
+  next one opens with a mark, over paragraphs), and indirect speech after a reporting verb
+  ("X said that …", "X said the plan failed", "…, X said", "X characterized Y as …",
+  "according to X", "as X noted, …", "…, saying that …"), including organisations,
+  documents and studies that report, estimate or find ("a survey found that …"). A few
+  quoted words are a quote only when a reporting clause takes them ('"Not again," she said')
+  or a naming verb puts them in someone's mouth (called it "a disaster"): scare quotes,
+  quoted terms and titles are not, and never borrow a speaker. A speaker is a noun phrase.
 - speculation: a clause with a hedge cue (modal, hedging verb or adverb, epistemic frame,
-  open question about the future).
+  open question about the future) in the author's voice: not inside a direct quote or
+  reported content, not "more likely to" (a finding), "could show" (past ability) or
+  "what would help" (an embedded question).
 - claim: any other declarative sentence, except questions, imperatives, headings, bylines,
-  author bios and disclaimers. A sentence that joins a claim and a speculation at a
-  clause boundary (", but", ", and", ";", a dash) is split there.
+  author notes, bios, disclosures and disclaimers. A sentence that joins a claim and a
+  speculation at a clause boundary (", but", ", and", ";", a dash) is split there. A span
+  keeps both quotation marks of a quotation it starts or ends inside, or neither.
+
+Each suggestion records the rule and cue that produced it (``candidates``); ``tag`` then
+sets its confidence from the fitted calibration table (``calibration``).
 
 Nothing here is fitted to particular articles: the word lists are general English.
 """
@@ -20,10 +31,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from articles.tagging.base import Suggestion
+from articles.tagging.calibration import calibrate
+from articles.tagging.features import speaker_kind
 from articles.tagging.segment import Paragraph, paragraphs
 
 OPENERS = {'"': '"', "“": "”", "«": "»", "„": "“"}
@@ -33,10 +46,11 @@ QUOTE_CHARS = '"“”«»„'
 # only before a non-letter.
 # Straight single marks ('…', said the minister) too, with the same apostrophe care; an
 # unclosed one never carries into the next paragraph ("the '90s").
-ALL_OPENERS = {**OPENERS, "‘": "’", "'": "'"}
+# Two apostrophes stand for a double mark in some newswire text (''like this'').
+ALL_OPENERS = {**OPENERS, "''": "''", "‘": "’", "'": "'"}
 SINGLE_CLOSERS = ("’", "'")
 MARK_CHARS = QUOTE_CHARS + "‘’'"
-_MARK = re.compile("[" + re.escape(MARK_CHARS) + "]")
+_MARK = re.compile("''|[" + re.escape(MARK_CHARS) + "]")
 
 REPORTING_VERBS = (
     "said|says|say|told|tells|tell|stated|states|state|emphasi[sz]ed|emphasi[sz]es|explained|"
@@ -53,13 +67,19 @@ REPORTING_VERBS = (
     "argue|insist|warn|claim|note|add|explain|stress|contend|maintain|admit|acknowledge|"
     "report|predict|assert|allege|concede|point out"
 )
+# One character of a noun phrase: no clause punctuation, but the full stop of a title or an
+# initial ("Mr. Obama", "Rep. G.K. Butterfield") belongs to the name.
+_NP_CHAR = (
+    r"(?:(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Gen|Prof|Rev|Lt|Col|Capt|Sgt|Jr|Sr|St|[A-Z])\.(?=\s?\w)"
+    r"|\.(?=\))|[^,.;:!?\"“”«»])"
+)
 _REPORT_AFTER_QUOTE = re.compile(
-    r"^[\s,]*(?:(?P<verb1>" + REPORTING_VERBS + r")\s+(?P<np1>[^,.;:!?\"“”«»]+)"
-    r"|(?P<np2>[^,.;:!?\"“”«»]+?)\s+(?:" + REPORTING_VERBS + r")\b)",
+    r"^[\s,]*(?:(?P<verb1>" + REPORTING_VERBS + rf")\s+(?P<np1>{_NP_CHAR}+)"
+    rf"|(?P<np2>{_NP_CHAR}+?)\s+(?:" + REPORTING_VERBS + r")\b)",
 )
 _REPORT_VERB = re.compile(r"\s(?:" + REPORTING_VERBS + r"|asked|asks)\b")
-_REPORT_TAIL = re.compile(r"(?:[^.!?\"“”«»]|\.(?=\S)){0,120}?[:,]\s*")
-_NP_BEFORE = re.compile(r"[^,.;:!?\"“”«»]+$")
+_REPORT_TAIL = re.compile(r"(?:[^.!?\"“”«»]|\.(?=\S)|(?<=[A-Z])\.){0,120}?[:,]\s*")
+_NP_BEFORE = re.compile(rf"{_NP_CHAR}+$")
 _CAPITALISED = r"[A-Z][\w'’.-]*"  # a word of a name: "O'Neill", "J.", "Smith-Jones"
 # A sentence whose subject introduces a quote with a colon: the subject (a name, or "the" and
 # up to four words), an optional adverb, a past-tense verb, then no sentence end until ":".
@@ -75,7 +95,10 @@ _COLON_INTRO = re.compile(
 # plan "a disaster"", "X dismissed it as "deeply flawed"" ("so-called" is not one).
 _NAMING_VERB = re.compile(
     r"(?<![-\w])(?:called|calls|call|labell?ed|labels|branded|brands|termed|terms|dubbed|"
-    r"dubs|described|describes|dismissed|dismisses|denounced|denounces|condemned|condemns)"
+    r"dubs|described|describes|dismissed|dismisses|denounced|denounces|condemned|condemns|"
+    r"(?:likened|likens|compared|compares)\s+(?:\w+\s+){0,4}?to|"
+    r"(?:used|uses|use|using|coined|coins|repeated|repeats)\s+the\s+(?:phrase|term|words?|"
+    r"expression|slogan))"
     r"(?:\s+(?:\w+\s+){0,4}?as)?\s+(?:(?:it|this|that|him|her|them|(?:the|a|an|his|her|"
     r"their|its)\s+(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:as\s+)?)?$"
 )
@@ -90,22 +113,35 @@ _BARE_VERBS = (
     r"the\s+\w+|\w+)|added|argued|warned|claimed|insisted|stressed|explained|wrote|writes|"
     r"say|argue|insist|warn|claim|adds|argues|warns|claims|insists|stresses|explains"
 )
-_INDIRECT_BARE = re.compile(
-    r"\b(?P<verb>" + _BARE_VERBS + r")\s+(?=(?:the|a|an|it|he|she|they|this|these|those|"
-    r"there|his|her|their|its|some|many|most|no|[A-Z][a-z]+)\b)"
+_INDIRECT_BARE = re.compile(r"\b(?P<verb>" + _BARE_VERBS + r")\s+(?=[\w'’])")
+# The content clause after a bare reporting verb has a finite verb of its own within a few
+# words ("said the plan had failed"), unlike "said goodbye", "said in a statement".
+_CLAUSE_VERB = re.compile(
+    r"(?!(?:in|on|at|during|after|before|to|that|so|nothing|something|goodbye|yes|no)\b)"
+    r"(?:[\w'’.,-]+\s+){0,8}?(?:is|are|was|were|had|has|have|would|will|could|can|should|"
+    r"must|did|does|do|may|might|[a-z]+ed|[a-z]+n['’]t|"
+    r"(?:he|she|it|there|this|that|who)\s+[a-z]+s)\b"
 )
 _APPOSITIVE_SUBJECT = re.compile(
-    rf"(?P<np>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}),\s+(?:an?|the|who|which)\s[^,]{{2,80}},"
+    rf"(?P<np>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}),\s+(?:an?|the|who|which|[a-z][\w-]*)\s"
+    r"[^,]{2,120},"
 )
 # '<content>, the minister said.' / '<content>, said the minister.'
 _POSTPOSED = re.compile(
-    r",\s+(?:(?P<np1>[^,.;:!?\"“”«»]{2,80}?)\s+(?:said|says|added|argued|warned|claimed|insisted|"
-    r"explained|noted|stressed|wrote|writes|told\s+[^,.;:!?]{1,40})"
+    rf",\s+(?:(?P<np1>{_NP_CHAR}{{2,80}}?)\s+(?:has\s+|have\s+)?(?:said|says|added|argued|"
+    r"warned|claimed|insisted|explained|noted|stressed|wrote|writes|reported|reports|"
+    r"told\s+[^,.;:!?]{1,40})"
     r"|(?:said|says|added|argued|warned|claimed|insisted|explained|noted|stressed)\s+"
     # a speaker after the verb has no verb of its own ("said the talks would resume")
     r"(?![^,.;:!?]*\b(?:would|will|could|may|might|should|can|must|is|are|was|were|has|"
-    r"have|had)\b)(?P<np2>[^,.;:!?\"“”«»]{2,80}?))"
-    r"(?:\s+(?:on|in|at|during)\s+[^,.;:!?]{1,40})?[.!]?[\"”»’]?$"
+    # and starts like a noun phrase ("said the minister", not "said parents want …")
+    r"have|had)\b)(?=(?:the|a|an|his|her|their|its|one|[A-Z])\w*\b)"
+    rf"(?P<np2>{_NP_CHAR}{{2,80}}?))"
+    r"(?:\s+(?:on|in|at|during|after|before|last|this|late|early)\s+[^,.;:!?]{1,40}|"
+    r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|"
+    r"today)(?:\s+\w+)?)?"
+    r"(?:[.!]?[\"”»’]?$|,\s+(?:adding|saying|as|while|and|but|according|citing|calling|"
+    r"arguing|noting|pointing|referring|speaking|who)\b)"
 )
 _POST_HINT = re.compile(
     r"\b(?:said|says|added|argued|warned|claimed|insisted|explained|noted|stressed|wrote|"
@@ -117,15 +153,51 @@ _UNREAL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 PRONOUNS = {"he", "she", "they", "him", "her", "them"}
+# Quoted words up to this many that do not end a sentence are a term, not a quote, unless a
+# naming verb puts them in someone's mouth.
+SHORT_PHRASE_WORDS = 4
 _CHARACTERIZED = re.compile(
     r"\b(?:characteri[sz]ed|characteri[sz]es|described|describes|portrayed|portrays|"
     r"called|calls|branded|brands|labell?ed|labels|dismissed|dismisses|referred to)\b"
     r"(?P<object>[^.!?;]*?)\bas\s+(?=\w)"
 )
+# Verbs by which organisations, documents and studies report ("a survey found that …", "the
+# agency estimated that …"): reported speech only with such a subject and "that".
+_FINDING = re.compile(
+    r"\b(?P<verb>found|finds|find|showed|shows|show|shown|concluded|concludes|determined|"
+    r"determines|revealed|reveals|estimated|estimates|estimate|projected|projects|forecast|"
+    r"forecasts|calculated|calculates|indicated|indicates|suggested|suggests|suggest|reported|"
+    r"reports|warned|warns|noted|notes|stated|states|argued|argues|said|says|confirmed|"
+    r"confirms|ruled|rules|announced|announces|acknowledged|acknowledges)"
+    r"(?:\s+(?:\w+\s+){0,3}?)?\s*(?:,\s*)?\bthat\s+"
+)
+# "As the minister said, …", "As the report notes, …": the content follows the comma.
+_AS_SAID = re.compile(
+    rf"^(?:But\s+|And\s+)?[Aa]s\s+(?P<np>{_NP_CHAR}{{2,80}}?)\s+(?:has\s+|have\s+|had\s+)?"
+    r"(?P<verb>said|says|noted|notes|put it|puts it|wrote|writes|reported|reports|argued|argues|"
+    r"observed|observes|explained|explains|pointed out|points out|stated|states|warned|warns|"
+    r"told\s+\w+|suggested|suggests|found|shows|showed|concluded|concludes)"
+    r"(?:\s+(?:in|on|at|last|this)\s+[^,]{1,40})?,\s+"
+)
+# ", saying that …", ", adding that …": the subject of the sentence speaks.
+_PARTICIPLE = re.compile(
+    r",\s+(?P<verb>saying|adding|arguing|warning|claiming|insisting|noting|stressing|"
+    r"explaining|suggesting|asserting|declaring|acknowledging|conceding|predicting)"
+    r"\s+(?:that\s+)?"
+)
+_SUBJECT_NAME = re.compile(
+    rf"^(?:(?:{_CAPITALISED}\s+){{0,3}}{_CAPITALISED}|He|She|They|"
+    r"(?:The|A|An)\s+(?:[a-z][\w'’-]*\s+){0,2}[a-z][\w'’-]*)(?=\s+(?:\w+ly\s+)?"
+    r"(?:said|says|told|tells|wrote|writes|added|argued|warned|spoke|took|went|"
+    r"[a-z]+ed|[a-z]+s)\b)"
+)
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<np>(?:[^,.;:!?\"“”«»]|\.(?=\w))+)(?P<sep>[,.;]?)")
+# Subjects that are not a speaker: the author (I, we, our own study), an empty "it", or
+# bare evidence ("research suggests" is a hedge, not someone speaking). A named survey,
+# report or study, or an organisation, does speak ("a survey found that …").
 _NON_SPEAKER_SUBJECT = re.compile(
-    r"^(?:i|we|you|one|it|this|that|there|research|studies|study|data|evidence|results|"
-    r"findings|analysis|the (?:data|evidence|research|study|results|findings|analysis)|"
+    r"^(?:i|we|you|one|it|this|that|there|research|studies|data|evidence|results|"
+    r"findings|analysis|the (?:data|evidence|research|results|findings|analysis)|"
     r"(?:our|my|this|recent|new) (?:research|study|studies|data|analysis|findings|results))$",
     re.IGNORECASE,
 )
@@ -144,6 +216,7 @@ _TRAILING_ADVERB = re.compile(
 )
 _RELATIVE_APPOSITION = re.compile(r",\s*(?:who|which|whose|whom)\b[^,]*,\s*$")
 _AFFILIATION = re.compile(r"\s(?:of the|at the|from the|at|from)\s")
+_BRACKET_TAIL = re.compile(r"\s*\([^()]{1,20}\)$")
 _NAME_RUN = re.compile(rf"(?:{_CAPITALISED}\s+){{1,3}}{_CAPITALISED}$")
 
 # Hedge cues. Modal cues are ignored inside reported content ("X announced that it would"),
@@ -168,6 +241,19 @@ _HEDGE_SUBJECT = re.compile(
     r"figures|numbers|statistics|signs|indicators|estimates|observations|"
     r"survey|poll|polls|model|models|experience|history|pattern|trend)\s*$",
     re.IGNORECASE,
+)
+# "more likely to", "most likely to", "less likely than": a comparison or a statistic, which
+# states a finding rather than hedging.
+_COMPARATIVE_LIKELY = re.compile(r"\b(?:more|most|less|least|as|twice|times)\s+$", re.IGNORECASE)
+# "could" of past ability: "the team could show that …", "police could not confirm".
+_ABILITY_AFTER = re.compile(
+    r"\s+(?:not\s+|n['’]t\s+|only\s+|barely\s+|hardly\s+|finally\s+|still\s+|no longer\s+)?"
+    r"(?:show|demonstrate|prove|confirm|see|hear|feel|find|identify|detect|measure|observe|"
+    r"trace|read|afford|remember|recall|tell|locate|reach|explain|verify|replicate|reproduce)\b"
+)
+# "would" inside an embedded question: "what would help", "how the plan would work".
+_QUESTION_WORD_BEFORE = re.compile(
+    r"\b(?:what|how|who|which|why|where|when)\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE
 )
 _FUTURE = re.compile(r"\b(?:will|would|shall|going to|could|can)\b")
 _IDIOM_MODAL = re.compile(r"\bthan\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
@@ -199,13 +285,19 @@ _IMPERATIVE = re.compile(
     r"Listen|Contact|Visit|Download|Make sure|Keep|Check|Call|Tell|Ask|Write|Go)\b"
 )
 _BOILERPLATE = re.compile(
-    r"^(?:About the author|Photo\b|Image\b|Credit\b|Source:|Copyright|©|"
+    # an author's note often opens with a dash or an asterisk: "— The author is …"
+    r"^[\s*—–-]*(?:About (?:the|this) (?:author|writer)s?|Disclosure statement|"
+    r"Photo\b|Image\b|Credit\b|Source:|Copyright|©|"
     r"All rights reserved|Read more|Read the original|Related:|Editor['’]s note|"
     r"This article (?:is|was) (?:re)?published|Follow (?:us|me|him|her)|Sign up|Subscribe|"
     r"The (?:author|writer)s? (?:is|are|was|were|has|have)\b)"
     r"|(?:do|does|did)\s+not\s+(?:always\s+|necessarily\s+)?(?:share|reflect|represent|"
     r"endorse)\s+the\s+(?:views|opinions|opinion|position|positions)"
-    r"|\b(?:views|opinions)\s+expressed\b",
+    r"|\b(?:views|opinions)\s+expressed\b"
+    # funding and affiliation disclosures of academic commentary sites
+    r"|\bdisclosed no relevant affiliations\b|\b(?:does|do) not work for, consult\b"
+    r"|^[\w .'’-]{3,60}\s(?:receives?|has received|received)\s+(?:research\s+)?funding\s+from\b"
+    r"|\bis (?:re)?published (?:from|by|with permission|courtesy)\b",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^(?:By|BY|Written by|Words by)\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)")
@@ -227,40 +319,51 @@ class _Quote:
     speaker: str
     speaker_start: int | None
     direct: bool
+    rule: str = ""  # which rule found it (a calibration feature)
+    cue: str = ""  # the reporting verb or phrase that fired it
 
 
 class RulesTagger:
     """Offline rule tagger; bump ``version`` whenever the rules change."""
 
     name = "rules"
-    version = "1.5"
+    version = "1.6"
 
     def tag(self, text: str) -> list[Suggestion]:
-        paras = paragraphs(text)
-        quotes = _direct_quotes(text, paras)
-        indirect = _indirect_quotes(text, paras, quotes)
-        result: list[Suggestion] = []
-        # Reported speech that overlaps a direct quote is the direct quote's frame: it names
-        # the speaker ('X wrote that such deals "rarely pay"') and is then dropped.
-        quotes = [_speaker_from_frame(q, indirect) for q in quotes]
-        indirect = [
-            q for q in indirect if not any(q.start < d.end and d.start < q.end for d in quotes)
-        ]
-        for quote in _resolve_pronouns([*quotes, *indirect]):
-            attrs: dict[str, Any] = {"speaker": quote.speaker, "direct": quote.direct}
-            if quote.speaker_start is not None:
-                attrs["speaker_start"] = quote.speaker_start
-                attrs["speaker_end"] = quote.speaker_start + len(quote.speaker)
-            result.append(
-                Suggestion("quote", quote.start, quote.end, attrs, 0.9 if quote.direct else 0.6)
+        """The suggestions, each with its calibrated confidence (``calibration``)."""
+        return calibrate(text, candidates(text))
+
+
+def candidates(text: str) -> list[Suggestion]:
+    """The rules' suggestions with ``rule`` and ``cue`` set and no confidence yet."""
+    paras = paragraphs(text)
+    quotes = _direct_quotes(text, paras)
+    indirect = _indirect_quotes(text, paras, quotes)
+    result: list[Suggestion] = []
+    # Reported speech that overlaps a direct quote is the direct quote's frame: it names
+    # the speaker ('X wrote that such deals "rarely pay"') and is then dropped.
+    quotes = [_speaker_from_frame(q, indirect) for q in quotes]
+    # Modals in reported content are the speaker's, frames of a direct quote included.
+    reported = [(q.start, q.end) for q in indirect]
+    indirect = [q for q in indirect if not any(q.start < d.end and d.start < q.end for d in quotes)]
+    for quote in _resolve_pronouns([*quotes, *indirect]):
+        attrs: dict[str, Any] = {"speaker": quote.speaker, "direct": quote.direct}
+        if quote.speaker_start is not None:
+            attrs["speaker_start"] = quote.speaker_start
+            attrs["speaker_end"] = quote.speaker_start + len(quote.speaker)
+        result.append(
+            Suggestion(
+                "quote", quote.start, quote.end, attrs, rule=f"quote.{quote.rule}", cue=quote.cue
             )
-        reported = [(q.start, q.end) for q in indirect]
-        for index, para in enumerate(paras):
-            if _is_heading(text, para) or _is_boilerplate_para(text, para, index, len(paras)):
-                continue
-            for start, end in para.sentences:
-                result.extend(_label_sentence(text, start, end, reported))
-        return _no_same_label_overlap(result)
+        )
+    # A hedge inside a direct quote is the speaker's, not the author's speculation.
+    quoted = [(q.start, q.end) for q in quotes]
+    for index, para in enumerate(paras):
+        if _is_heading(text, para) or _is_boilerplate_para(text, para, index, len(paras)):
+            continue
+        for start, end in para.sentences:
+            result.extend(_label_sentence(text, start, end, reported, quoted))
+    return _no_same_label_overlap(result)
 
 
 # --- quotes --------------------------------------------------------------------------------
@@ -317,9 +420,12 @@ def _mark_pairs(
             # A pending single mark ("the ‘90s") gives way to a double one.
             if char in ALL_OPENERS and _can_open(text, i, start):
                 open_at, expected = i, ALL_OPENERS[char]
+            elif char == "”" and i == start and text[i + 1 : i + 2].isalnum():
+                # A right mark typed for a left one at a paragraph start ("”We …”").
+                open_at, expected = i, "”"
             continue
-        if char == expected or (expected == '"' and char == "”"):
-            if expected in ('"', "’", "'") and not _can_close(text, i, end):
+        if char == expected or (expected in ('"', "”") and char in ('"', "”")):
+            if expected in ('"', "’", "'", "''") and not _can_close(text, i + len(char) - 1, end):
                 continue
             if expected in SINGLE_CLOSERS and text[i - 1] in "sS" and text[i + 1 : i + 2].isspace():
                 continue  # "the players’ union": a plural possessive, not a closing mark
@@ -352,7 +458,7 @@ def _make_direct(
     close_at: int,
     last_speaker: tuple[str, int | None, int] | None,
 ) -> _Quote | None:
-    start, end = open_at + 1, close_at
+    start, end = open_at + (2 if text.startswith("''", open_at) else 1), close_at
     while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
         end -= 1
     while start < end and text[start].isspace():
@@ -363,18 +469,26 @@ def _make_direct(
     words = _WORD.findall(content)
     if not words:
         return None
-    speaker, speaker_start = _speaker_of_colon_intro(text, para, open_at)
-    if not speaker:
-        speaker, speaker_start = _speaker_for_direct(text, para, open_at, close_at)
-    if _is_scare_or_title(content, words) and not speaker:
-        # A short phrase someone is said to have used ("called the plan "a disaster"") is
-        # a quote; the same words with no one using them are scare quotes.
-        # A name stays a title: the company called it "Project Blue".
+    if _is_scare_or_title(content, words):
+        # A few quoted words are a quote when someone says them ('"It's over," she said') or
+        # is said to have used them (called the plan "a disaster"); otherwise they are scare
+        # quotes or a quoted term (the "experts", a "share" button), and a neighbouring
+        # clause never lends them a speaker. A name stays a title: "Project Blue".
         if not any(w[0].islower() for w in words):
             return None
         speaker, speaker_start = _speaker_of_phrase(text, para, open_at)
-        if not speaker:
+        if speaker:
+            return _Quote(start, end, speaker, speaker_start, True, "direct.phrase")
+        speaker, speaker_start, rule = _speaker_for_direct(
+            text, para, open_at, close_at, short=True
+        )
+        if not speaker and rule != "direct.unnamed":
             return None
+        return _Quote(start, end, speaker, speaker_start, True, "direct.short")
+    rule = "direct.colon"
+    speaker, speaker_start = _speaker_of_colon_intro(text, para, open_at)
+    if not speaker:
+        speaker, speaker_start, rule = _speaker_for_direct(text, para, open_at, close_at)
     # An unattributed quote takes the speaker of an earlier quote in its paragraph, or, when
     # it continues a quote opened in an earlier paragraph, the latest speaker.
     if (
@@ -382,8 +496,8 @@ def _make_direct(
         and last_speaker is not None
         and (last_speaker[2] == para.start or (open_at < para.start and last_speaker[2] <= open_at))
     ):
-        speaker, speaker_start = last_speaker[0], last_speaker[1]
-    return _Quote(start, end, speaker, speaker_start, True)
+        speaker, speaker_start, rule = last_speaker[0], last_speaker[1], "direct.carried"
+    return _Quote(start, end, speaker, speaker_start, True, rule)
 
 
 def _speaker_of_colon_intro(text: str, para: Paragraph, open_at: int) -> tuple[str, int | None]:
@@ -417,8 +531,10 @@ def _speaker_of_phrase(text: str, para: Paragraph, open_at: int) -> tuple[str, i
 
 
 def _is_scare_or_title(content: str, words: list[str]) -> bool:
+    """A quoted term, scare quotes or a title: a few words that do not end a sentence, or
+    a short run of capitalised words."""
     ends_sentence = content.rstrip()[-1:] in ".!?…"
-    if len(words) <= 2 and not ends_sentence:
+    if len(words) <= SHORT_PHRASE_WORDS and not ends_sentence:
         return True
     if ends_sentence or len(words) > 8:
         return False
@@ -427,16 +543,28 @@ def _is_scare_or_title(content: str, words: list[str]) -> bool:
 
 
 def _speaker_for_direct(
-    text: str, para: Paragraph, open_at: int, close_at: int
-) -> tuple[str, int | None]:
-    after = text[close_at + 1 : min(para.end, close_at + 160)]
+    text: str, para: Paragraph, open_at: int, close_at: int, *, short: bool = False
+) -> tuple[str, int | None, str]:
+    """The speaker of a direct quote, its offset, and the rule that found it.
+
+    ``short``: a few quoted words, which are spoken only when a comma joins them to the
+    reporting clause ('"It's over," she said'); '"experts" say …' makes them the subject.
+    """
+    close_end = close_at + (2 if text.startswith("''", close_at) else 1)
+    after = text[close_end : min(para.end, close_at + 160)]
     match = _REPORT_AFTER_QUOTE.match(after)
+    if match and short and not (text[close_at - 1] == "," or after.lstrip().startswith(",")):
+        match = None
     if match:
         group = "np1" if match.group("np1") else "np2"
-        raw_start = close_at + 1 + match.start(group)
-        name, offset = _clean_np(text, raw_start, close_at + 1 + match.end(group))
+        raw_start = close_end + match.start(group)
+        name, offset = _clean_np(text, raw_start, close_end + match.end(group))
         if name and not _NON_SPEAKER_SUBJECT.match(name):
-            return name, offset
+            return name, offset, "direct.after"
+        if short:
+            # '"Not again," a man in the crowd shouted to nobody in particular': spoken
+            # words, though the speaker is not a clean noun phrase.
+            return "", None, "direct.unnamed"
     before_start = max(para.start, open_at - 240)
     before = text[before_start:open_at]
     verbs = list(_REPORT_VERB.finditer(before))
@@ -447,8 +575,11 @@ def _speaker_for_direct(
             np_start = open_at - len(before) + verbs[-1].start() - len(head) + np.start()
             name, offset = _clean_np(text, np_start, np_start + len(np.group(0)))
             if name and not _NON_SPEAKER_SUBJECT.match(name):
-                return name, offset
-    return _according_to(text, para, open_at, close_at)
+                return name, offset, "direct.before"
+    if short:
+        return "", None, "direct.none"
+    name, offset = _according_to(text, para, open_at, close_at)
+    return name, offset, "direct.according" if name else "direct.none"
 
 
 def _according_to(
@@ -501,16 +632,84 @@ def _clean_np(text: str, start: int, end: int) -> tuple[str, int | None]:
         head = _AFFILIATION.split(phrase, maxsplit=1)[0]
         if head != phrase and 1 <= len(head.split()) <= 5 and head[:1].isupper():
             return head.rstrip(), start
-        run = _NAME_RUN.search(phrase)
+        # "Rep. Jane Roe (D-Ore.)": the party or place in brackets stays with the name.
+        bracket = _BRACKET_TAIL.search(phrase)
+        core = phrase[: bracket.start()] if bracket else phrase
+        run = _NAME_RUN.search(core)
         if run:
             name = run.group(0).split()
             # A title before a name ("Foreign Policy Adviser Jane Roe"): keep the name.
             keep = " ".join(name[-2:]) if len(name) > 3 else run.group(0)
             start += run.end() - len(keep)
-            phrase = keep
+            phrase = keep + (phrase[bracket.start() :] if bracket else "")
         else:
             return "", None
+    if not _is_noun_phrase(phrase):
+        return "", None
     return phrase, start
+
+
+# Words that never begin a speaker's noun phrase, and finite verbs it never holds: a "speaker"
+# with them is a fragment of a neighbouring clause.
+_NOT_NP_START = frozenset(
+    [
+        "to",
+        "that",
+        "which",
+        "what",
+        "if",
+        "when",
+        "as",
+        "because",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "after",
+        "before",
+        "during",
+        "compared",
+        "than",
+        "of",
+        "about",
+        "into",
+        "over",
+        "under",
+        "since",
+        "until",
+        "while",
+        "although",
+        "though",
+        "whether",
+        "and",
+        "but",
+        "or",
+        "so",
+        "yet",
+        "not",
+        "also",
+        "said",
+        "says",
+        "told",
+    ]
+)
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|could|should|can|may|might|must|did|does|"
+    r"do|said|says|told|tells|say)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_noun_phrase(phrase: str) -> bool:
+    words = phrase.split()
+    if not words or words[0].lower() in _NOT_NP_START or words[-1].lower() in _NOT_NP_START:
+        return False
+    if not words[0][:1].isalnum() or any(c.isdigit() for c in phrase):
+        return False
+    return not _FINITE.search(phrase)
 
 
 def _indirect_quotes(text: str, paras: list[Paragraph], direct: list[_Quote]) -> list[_Quote]:
@@ -554,10 +753,16 @@ def _indirect_in_sentence(
         end = _content_end(text, start, s_end)
         if end - start < 8 or _inside(direct_ranges, start, end):
             continue
-        quotes.append(_Quote(start, end, name, offset, False))
+        quotes.append(_Quote(start, end, name, offset, False, "indirect.that", verb.lower()))
         break
+    if not quotes and "that" in sentence:
+        quotes.extend(_finding(text, base, sentence, direct_ranges))
+    if not quotes and sentence[:3] in ("As ", "as ", "But", "And"):
+        quotes.extend(_as_said(text, base, sentence, direct_ranges))
     if not quotes and sentence[:1] not in QUOTE_CHARS:
         quotes.extend(_bare_or_postposed(text, base, sentence, direct_ranges))
+    if not quotes and ", " in sentence:
+        quotes.extend(_participle(text, base, sentence, direct_ranges))
     for match in _CHARACTERIZED.finditer(sentence) if " as " in sentence else ():
         subject_text = sentence[: match.start()]
         name, offset = _subject_before(text, base, subject_text)
@@ -569,7 +774,8 @@ def _indirect_in_sentence(
         end = start + comma.start() if comma else _content_end(text, start, s_end)
         end = _content_end(text, start, end)
         if end - start >= 8:
-            quotes.append(_Quote(start, end, name, offset, False))
+            cue = match.group(0).split()[0].lower()
+            quotes.append(_Quote(start, end, name, offset, False, "indirect.as", cue))
     for match in _ACCORDING.finditer(sentence) if "ccording to" in sentence else ():
         name, offset = _clean_np(text, base + match.start("np"), base + match.end("np"))
         if not name:
@@ -583,8 +789,73 @@ def _indirect_in_sentence(
         while start < end and text[start].isspace():
             start += 1
         if end - start >= 8 and not _inside(direct_ranges, start, end):
-            quotes.append(_Quote(start, end, name, offset, False))
+            quotes.append(
+                _Quote(start, end, name, offset, False, "indirect.according", "according")
+            )
     return quotes
+
+
+def _finding(
+    text: str, base: int, sentence: str, direct_ranges: list[tuple[int, int]]
+) -> list[_Quote]:
+    """'The agency estimated that …', 'a survey found that …': organisations and documents."""
+    for match in _FINDING.finditer(sentence):
+        subject_text = sentence[: match.start()]
+        if _UNREAL_BEFORE.search(subject_text):
+            continue
+        name, offset = _clean_np(text, base, base + len(subject_text.rstrip()))
+        if not name or _NON_SPEAKER_SUBJECT.match(name):
+            continue
+        if speaker_kind(name) not in ("organisation", "document"):
+            continue
+        start = base + match.end()
+        end = _content_end(text, start, base + len(sentence))
+        if end - start < 8 or _inside(direct_ranges, start, end):
+            continue
+        verb = match.group("verb").lower()
+        return [_Quote(start, end, name, offset, False, "indirect.finding", verb)]
+    return []
+
+
+def _as_said(
+    text: str, base: int, sentence: str, direct_ranges: list[tuple[int, int]]
+) -> list[_Quote]:
+    """'As the minister said, …': the content after the comma."""
+    match = _AS_SAID.match(sentence)
+    if match is None:
+        return []
+    name, offset = _clean_np(text, base + match.start("np"), base + match.end("np"))
+    if not name or _NON_SPEAKER_SUBJECT.match(name):
+        return []
+    start = base + match.end()
+    end = _content_end(text, start, base + len(sentence))
+    if len(_WORD.findall(text[start:end])) < 4 or _inside(direct_ranges, start, end):
+        return []
+    verb = match.group("verb").split()[0].lower()
+    return [_Quote(start, end, name, offset, False, "indirect.as_said", verb)]
+
+
+def _participle(
+    text: str, base: int, sentence: str, direct_ranges: list[tuple[int, int]]
+) -> list[_Quote]:
+    """'The mayor defended the plan, saying it would pay for itself': the subject speaks."""
+    match = _PARTICIPLE.search(sentence)
+    if match is None:
+        return []
+    subject = _SUBJECT_NAME.match(sentence)
+    if subject is None:
+        return []
+    name, offset = _clean_np(text, base, base + subject.end())
+    if not name or _NON_SPEAKER_SUBJECT.match(name):
+        return []
+    start = base + match.end()
+    end = _content_end(text, start, base + len(sentence))
+    if len(_WORD.findall(text[start:end])) < 4 or _inside(direct_ranges, start, end):
+        return []
+    if not _CLAUSE_VERB.match(text, start, end) and not match.group(0).endswith("that "):
+        return []  # ", saying goodbye", ", adding to the pressure"
+    verb = match.group("verb").lower()
+    return [_Quote(start, end, name, offset, False, "indirect.participle", verb)]
 
 
 def _bare_or_postposed(
@@ -606,7 +877,9 @@ def _bare_or_postposed(
             and len(_WORD.findall(text[start:end])) >= 4
             and not _inside(direct_ranges, start, end)
         ):
-            return [_Quote(start, end, name, offset, False)]
+            verb = _POST_HINT.search(post.group(0))
+            cue = verb.group(0).lower() if verb else ""
+            return [_Quote(start, end, name, offset, False, "indirect.postposed", cue)]
     for match in _INDIRECT_BARE.finditer(sentence):
         before = sentence[: match.start()].rstrip()
         if before.endswith(","):
@@ -625,8 +898,11 @@ def _bare_or_postposed(
             continue
         start = base + match.end()
         end = _content_end(text, start, s_end)
+        if not _CLAUSE_VERB.match(text, start, end):
+            break  # "said goodbye", "said in a statement": no content clause
         if len(_WORD.findall(text[start:end])) >= 4 and not _inside(direct_ranges, start, end):
-            return [_Quote(start, end, name, offset, False)]
+            cue = match.group("verb").split()[0].lower()
+            return [_Quote(start, end, name, offset, False, "indirect.bare", cue)]
         break
     return []
 
@@ -636,7 +912,9 @@ def _speaker_from_frame(quote: _Quote, indirect: list[_Quote]) -> _Quote:
         return quote
     for frame in indirect:
         if frame.speaker and frame.start < quote.end and quote.start < frame.end:
-            return _Quote(quote.start, quote.end, frame.speaker, frame.speaker_start, True)
+            return replace(
+                quote, speaker=frame.speaker, speaker_start=frame.speaker_start, rule="direct.frame"
+            )
     return quote
 
 
@@ -646,7 +924,7 @@ def _resolve_pronouns(quotes: list[_Quote]) -> list[_Quote]:
     last: tuple[str, int | None] | None = None
     for quote in sorted(quotes, key=lambda q: q.start):
         if quote.speaker.lower() in PRONOUNS and last is not None:
-            quote = _Quote(quote.start, quote.end, last[0], last[1], quote.direct)
+            quote = replace(quote, speaker=last[0], speaker_start=last[1])
         elif quote.speaker and quote.speaker.lower() not in PRONOUNS:
             last = (quote.speaker, quote.speaker_start)
         resolved.append(quote)
@@ -737,16 +1015,30 @@ def _cue_matches(segment: str) -> list[re.Match]:
     return matches
 
 
-def _cues(text: str, start: int, end: int, reported: list[tuple[int, int]]) -> list[re.Match]:
+def _cues(
+    text: str,
+    start: int,
+    end: int,
+    reported: list[tuple[int, int]],
+    quoted: list[tuple[int, int]],
+) -> list[re.Match]:
     found = []
     segment = text[start:end]
     for match in _cue_matches(segment):
         at = start + match.start()
+        if _inside(quoted, at, at + 1):
+            continue
         before = segment[: match.start()]
         if match.group("modal"):
             if _inside(reported, at, at + 1):
                 continue
             if _IDIOM_MODAL.search(before) or _RELATIVE_BEFORE.search(before):
+                continue
+            modal = match.group("modal")
+            after = segment[match.end() : match.end() + 40]
+            if modal == "could" and _ABILITY_AFTER.match(after):
+                continue
+            if modal == "would" and _QUESTION_WORD_BEFORE.search(before[-60:]):
                 continue
             if _RHETORICAL.search(before[-6:]) and re.match(
                 r"\w+\s+(?:ask|say|argue|wonder)", segment[match.start() :]
@@ -761,6 +1053,9 @@ def _cues(text: str, start: int, end: int, reported: list[tuple[int, int]]) -> l
                     continue
             elif _THAT_BEFORE.search(before):
                 continue  # "complications that appear to be X": descriptive, not a hedge
+        elif match.group("adverb") and match.group("adverb").lower() in ("likely", "unlikely"):
+            if _COMPARATIVE_LIKELY.search(before[-12:]):
+                continue
         elif match.group("whether"):
             after = segment[match.end() :]
             if not (_FUTURE.search(after[:160]) or re.search(r"\bwill\s+(?:\w+\s+){0,2}$", before)):
@@ -770,7 +1065,11 @@ def _cues(text: str, start: int, end: int, reported: list[tuple[int, int]]) -> l
 
 
 def _label_sentence(
-    text: str, start: int, end: int, reported: list[tuple[int, int]]
+    text: str,
+    start: int,
+    end: int,
+    reported: list[tuple[int, int]],
+    quoted: list[tuple[int, int]],
 ) -> list[Suggestion]:
     start, end = _strip_marks(text, start, end)
     if start >= end:
@@ -786,7 +1085,7 @@ def _label_sentence(
         reported = [*reported, (start + content.end(), end)]
     labelled: list[tuple[int, int, str]] = []
     for p_start, p_end in pieces:
-        cues = _cues(text, p_start, p_end, reported)
+        cues = _cues(text, p_start, p_end, reported, quoted)
         cue = cues[0].group(0) if cues else ""
         labelled.append((p_start, p_end, cue))
     # Merge neighbours with the same label so a sentence splits only where labels change.
@@ -807,14 +1106,24 @@ def _label_sentence(
         cue = next((m[2] for m in merged if m[2]), "")
         merged = [[start, end, cue]]
     result = []
+    shape = "sentence" if len(merged) == 1 else "clause"
     for p_start, p_end, cue in merged:
-        p_start, p_end = _strip_marks(text, p_start, p_end)
+        p_start, p_end = _balance_marks(text, *_strip_marks(text, p_start, p_end))
         if p_start >= p_end:
             continue
         if cue:
-            result.append(Suggestion("speculation", p_start, p_end, {"cue": cue}, 0.6))
+            result.append(
+                Suggestion(
+                    "speculation",
+                    p_start,
+                    p_end,
+                    {"cue": cue},
+                    rule=f"speculation.{shape}",
+                    cue=cue.lower(),
+                )
+            )
         else:
-            result.append(Suggestion("claim", p_start, p_end, {}, 0.5))
+            result.append(Suggestion("claim", p_start, p_end, {}, rule=f"claim.{shape}"))
     return result
 
 
@@ -846,6 +1155,41 @@ def _strip_marks(text: str, start: int, end: int) -> tuple[int, int]:
         or (text[end - 1] in SINGLE_CLOSERS and text[end - 2 : end - 1] in (".", "!", "?"))
     ):
         end -= 1
+    return start, end
+
+
+_DOUBLE_OPENERS = "“«„"
+_DOUBLE_CLOSERS = "”»"
+_DOUBLE_MARK = re.compile('["“”«»„]')
+
+
+def _mark_opens(text: str, i: int) -> bool:
+    """Is the double mark at ``i`` an opening one?"""
+    char = text[i]
+    if char in _DOUBLE_OPENERS:
+        return True
+    if char in _DOUBLE_CLOSERS:
+        return False
+    before = text[i - 1] if i > 0 else " "
+    return before.isspace() or before in "([{—–-/"
+
+
+def _balance_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span that starts or ends inside a quotation keeps both of its marks or neither.
+
+    Edge marks were stripped; one is put back when its partner lies inside the span: a span
+    whose first mark closes a quotation opened just before it starts at that opening mark,
+    and one whose last mark opens a quotation closed just after it ends at the closing mark.
+    """
+    if start >= end:
+        return start, end
+    marks = [m.start() for m in _DOUBLE_MARK.finditer(text, start, end)]
+    if not marks:
+        return start, end
+    if start > 0 and text[start - 1] in '"“«„' and not _mark_opens(text, marks[0]):
+        start -= 1
+    if end < len(text) and text[end] in '"”»' and _mark_opens(text, marks[-1]):
+        end += 1
     return start, end
 
 

@@ -997,10 +997,10 @@ _CUE_STARTS = frozenset(
 _LETTERS = re.compile(r"\b[A-Za-z]+")
 
 
-def _cue_matches(segment: str) -> list[re.Match]:
+def _cue_matches(segment: str) -> list[re.Match[str]]:
     """``_CUES.finditer`` tried only where a cue can start: the same matches, several times
     faster, since the big alternation runs at a few words instead of every position."""
-    matches = []
+    matches: list[re.Match[str]] = []
     after = 0
     words = _LETTERS.findall(segment)
     if _CUE_STARTS.isdisjoint(map(str.lower, words)):

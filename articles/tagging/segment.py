@@ -88,7 +88,7 @@ def _abbreviation_verdict(line: str, dot: int, cut: int) -> bool | None:
     if not (len(token) <= 1 or "." in token or token in _SyntokState.abbreviations):
         return True
     following = _NEXT_WORD.match(line, cut)
-    return bool(following) and following.group(1) in _SyntokState.starters
+    return following is not None and following.group(1) in _SyntokState.starters
 
 
 def _strip(line: str, start: int, end: int) -> tuple[int, int]:

@@ -1,5 +1,6 @@
 // Offsets: the server counts Unicode code points, the DOM counts UTF-16 code units.
-// Everything that crosses between the two goes through this module.
+// Every conversion between the two goes through this module (no DOM here: selection.js
+// turns DOM ranges into UTF-16 offsets).
 
 const ASTRAL = /[\uD800-\uDBFF][\uDC00-\uDFFF]/;
 
@@ -76,37 +77,9 @@ export class OffsetMap {
   }
 }
 
-/** UTF-16 offset of a DOM boundary point (node, offset) inside `root`'s text. */
-export function domPointToUtf16(root, node, offset) {
-  const range = document.createRange();
-  range.setStart(root, 0);
-  range.setEnd(node, offset);
-  return range.toString().length;
-}
-
-/**
- * A DOM Range → `{start, end}` in code points within the element holding the article text
- * (`root`, whose text content is exactly the article text). Boundaries outside `root` are
- * clamped to it; returns null when the range does not touch `root`.
- */
-export function rangeToCodePoints(root, range, text = root.textContent) {
-  const whole = document.createRange();
-  whole.selectNodeContents(root);
-  if (
-    range.compareBoundaryPoints(Range.END_TO_START, whole) >= 0 ||
-    range.compareBoundaryPoints(Range.START_TO_END, whole) <= 0
-  ) {
-    return null;
-  }
-  const startInside = range.compareBoundaryPoints(Range.START_TO_START, whole) >= 0;
-  const endInside = range.compareBoundaryPoints(Range.END_TO_END, whole) <= 0;
-  const u0 = startInside ? domPointToUtf16(root, range.startContainer, range.startOffset) : 0;
-  const u1 = endInside ? domPointToUtf16(root, range.endContainer, range.endOffset) : text.length;
-  return { start: utf16ToCp(text, u0), end: utf16ToCp(text, roundUpPair(text, u1)) };
-}
-
-// An end inside a surrogate pair includes the whole character.
-function roundUpPair(text, u) {
+/** `u` moved past the low half when it ends inside a surrogate pair (an end offset that
+ * splits a character includes the whole character). */
+export function roundUpPair(text, u) {
   const c = text.charCodeAt(u - 1);
   return c >= 0xd800 && c <= 0xdbff ? u + 1 : u;
 }

@@ -1,4 +1,5 @@
-"""static/articles/offsets.js in Chromium: UTF-16 ↔ code points, and DOM Range → code points."""
+"""The editor's offsets in Chromium: UTF-16 ↔ code points (offsets.js) and DOM Range → code
+points (selection.js)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ CONVERT_JS = """async ([text]) => {
 }"""
 
 RANGE_JS = """async ([text, pieces, u0, u1]) => {
-  const m = await import('/static/articles/offsets.js');
+  const m = await import('/static/articles/selection.js');
   const root = document.createElement('div');
   root.setAttribute('data-article-text', '');
   // Nested elements like the editor draws, so boundaries sit in different text nodes.

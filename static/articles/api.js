@@ -1,0 +1,95 @@
+// The REST API client of the editor. A call never throws: it answers
+//   { ok, status, data, failure }
+// with failure null, "network" (no answer), "timeout" (no answer in time), "server" (5xx or
+// an unreadable answer) or "refused" (4xx). failureText() says what went wrong in words a
+// reader of the page understands: no field names, no row ids. Uses fetch; no DOM.
+
+export function createApi({ base, csrf, settings, fetch: fetchImpl = globalThis.fetch }) {
+  async function request(method, path, body) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), settings.timeoutMs);
+    const failed = (failure, status = 0, data = null) => ({ ok: false, status, data, failure });
+    try {
+      let response;
+      try {
+        response = await fetchImpl(base + path, {
+          method,
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: controller.signal,
+        });
+      } catch {
+        return failed(controller.signal.aborted ? "timeout" : "network");
+      }
+      let data = null;
+      if (response.status !== 204) {
+        try {
+          data = await response.json();
+        } catch {
+          if (controller.signal.aborted) return failed("timeout", response.status);
+          if (response.ok || response.status >= 500) return failed("server", response.status);
+        }
+      }
+      if (response.ok) return { ok: true, status: response.status, data, failure: null };
+      return failed(response.status >= 500 ? "server" : "refused", response.status, data);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  return {
+    request,
+    get: (path) => request("GET", path),
+    post: (path, body) => request("POST", path, body),
+    patch: (path, body) => request("PATCH", path, body),
+    put: (path, body) => request("PUT", path, body),
+    delete: (path) => request("DELETE", path),
+  };
+}
+
+const BY_FAILURE = {
+  network: "The server could not be reached.",
+  timeout: "The server did not answer in time.",
+  server: "The server ran into a problem.",
+  error: "Something went wrong in the page.",
+};
+
+const BY_STATUS = {
+  403: "Your role in this project does not allow this.",
+  404: "It no longer exists on the server.",
+  409: "It was changed meanwhile, perhaps in another tab.",
+};
+
+// Server messages name rows and versions for API users; the page leaves those out.
+const DETAILS = [
+  [/ span \d+ \[\d+, \d+\)/g, " span"],
+  [/ \(your version \d+, now \d+\)/g, ""],
+];
+
+/** What went wrong with a failed call, as one or more sentences. */
+export function failureText(result) {
+  if (result.message) return sentence(result.message);
+  if (result.failure && BY_FAILURE[result.failure]) return BY_FAILURE[result.failure];
+  const messages = [];
+  const data = result.data;
+  if (typeof data === "string") messages.push(data);
+  else if (data && typeof data === "object") {
+    for (const [key, value] of Object.entries(data)) {
+      if (key === "current") continue;
+      for (const m of Array.isArray(value) ? value : [value]) {
+        if (typeof m === "string") messages.push(m);
+      }
+    }
+  }
+  if (!messages.length) return BY_STATUS[result.status] ?? "The server refused the change.";
+  let text = messages.map(sentence).join(" ");
+  for (const [pattern, replacement] of DETAILS) text = text.replace(pattern, replacement);
+  return text;
+}
+
+function sentence(text) {
+  const t = String(text).trim();
+  if (!t) return t;
+  const capital = t[0].toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}

@@ -1,0 +1,250 @@
+// Drawing the article text with its spans. The text is drawn in blocks of whole paragraphs
+// (content-visibility skips the ones off screen); a change redraws only the blocks it
+// touches. Each span is one nested element per segment it covers, drawing its own
+// underline (label colour and pattern) on its own track below the text.
+import { assignAllTracks, assignTrack } from "./order.js";
+import { domPointToUtf16 } from "./selection.js";
+
+// Text drawn with its spans before the first paint (about two screens); the blocks after it
+// are plain text until drawTheRest() fills them in slices, so a long article shows its top
+// without building every span element first.
+const FIRST_CHARS = 6000;
+const BLOCK_CHARS = 1500;
+const SLICE_MS = 12;
+const MAX_TRACKS = 8;
+
+/** First entry of `list` (sorted, covering the text) whose end is beyond u. */
+export function indexAt(list, u) {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].e <= u) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function createTextView({ root, text, store, labels, focusKey }) {
+  let chunks = []; // [{s, e, el, segs: [{s, e, el}], later}] covering the whole text, in order
+  const segOf = new WeakMap(); // seg element -> its entry
+  let maxTrack = 0;
+
+  function setMaxTrack(t) {
+    maxTrack = t;
+    root.style.setProperty("--tracks", String(Math.min(t + 1, MAX_TRACKS)));
+  }
+
+  function installLabelStyles() {
+    const css = [];
+    for (const l of labels.list) {
+      const c = l.color;
+      const name = CSS.escape(l.name);
+      css.push(
+        `.L${l.idx}{text-decoration-color:${c};text-decoration-style:${l.pattern}}`,
+        `.L${l.idx}.st-accepted{background-color:${c}1a}`,
+        `.L${l.idx}.st-suggested{text-decoration-color:${c}99}`,
+        `.L${l.idx}.focus{background-color:${c}40}`,
+        `[data-label-swatch="${name}"],.chip-${l.idx}{--c:${c}}`,
+        `[data-label-swatch="${name}"]{border-bottom:3px ${l.pattern === "wavy" ? "dotted" : l.pattern} ${c}}`,
+      );
+    }
+    for (let t = 0; t < MAX_TRACKS; t++) css.push(`.t${t}{text-underline-offset:${3 + t * 4}px}`);
+    const style = document.createElement("style");
+    style.textContent = css.join("\n");
+    document.head.append(style);
+  }
+
+  function spanClass(o) {
+    const l = labels.get(o.label);
+    const focus = o.key === focusKey() ? " focus" : "";
+    return `sp L${l ? l.idx : 0} t${Math.min(o.track ?? 0, MAX_TRACKS - 1)} st-${o.status}${focus}`;
+  }
+
+  /** Segment elements for [a, b): boundaries at every span edge, one nested element per
+   * covering span (outer = lower underline track). */
+  function buildSegments(a, b, candidates) {
+    const inRegion = [];
+    for (const o of candidates) if (o.u0 < b && o.u1 > a) inRegion.push(o);
+    const cuts = new Set([a, b]);
+    for (const o of inRegion) {
+      if (o.u0 > a) cuts.add(o.u0);
+      if (o.u1 < b) cuts.add(o.u1);
+    }
+    const points = [...cuts].sort((x, y) => x - y);
+    inRegion.sort((x, y) => x.u0 - y.u0);
+    const out = [];
+    const frag = document.createDocumentFragment();
+    let active = [];
+    let next = 0;
+    for (let i = 0; i < points.length - 1; i++) {
+      const s = points[i];
+      const e = points[i + 1];
+      active = active.filter((o) => o.u1 > s);
+      while (next < inRegion.length && inRegion[next].u0 <= s) {
+        if (inRegion[next].u1 > s) active.push(inRegion[next]);
+        next++;
+      }
+      const seg = document.createElement("span");
+      seg.className = "seg";
+      let inner = seg;
+      if (active.length) {
+        const covering = active.slice().sort((x, y) => y.track - x.track);
+        for (const o of covering) {
+          const el = document.createElement("span");
+          el.className = spanClass(o);
+          el.dataset.spanId = String(o.id);
+          el.dataset.key = o.key;
+          inner.append(el);
+          inner = el;
+        }
+      }
+      inner.append(text.slice(s, e));
+      frag.append(seg);
+      const entry = { s, e, el: seg };
+      segOf.set(seg, entry);
+      out.push(entry);
+    }
+    return { frag, out };
+  }
+
+  function chunkBounds() {
+    const out = [];
+    let s = 0;
+    const breaks = /\n+/g;
+    let m;
+    while ((m = breaks.exec(text))) {
+      const e = m.index + m[0].length;
+      if (e - s >= BLOCK_CHARS) {
+        out.push([s, e]);
+        s = e;
+      }
+    }
+    if (s < text.length || !out.length) out.push([s, text.length]);
+    return out;
+  }
+
+  function drawChunk(c, candidates = store.values()) {
+    const { frag, out } = buildSegments(c.s, c.e, candidates);
+    c.el.replaceChildren(frag);
+    c.segs = out;
+    c.later = null;
+  }
+
+  /** Tracks for every span, then the whole text: the first blocks with their spans, the
+   * others as plain text (drawTheRest() fills them in). */
+  function drawAll() {
+    setMaxTrack(assignAllTracks(store.ordered()));
+    const frag = document.createDocumentFragment();
+    chunks = chunkBounds().map(([s, e]) => {
+      const el = document.createElement("div");
+      el.className = "chunk";
+      frag.append(el);
+      return { s, e, el, segs: [] };
+    });
+    // Each span goes to the blocks it touches, so drawing is linear in spans + blocks.
+    const buckets = chunks.map(() => []);
+    for (const o of store.values()) {
+      for (let i = indexAt(chunks, o.u0); i < chunks.length && chunks[i].s < o.u1; i++) {
+        buckets[i].push(o);
+      }
+    }
+    chunks.forEach((c, i) => {
+      if (c.s < FIRST_CHARS) drawChunk(c, buckets[i]);
+      else {
+        drawChunk(c, []); // the same text, one segment: offsets and selections work at once
+        c.later = buckets[i];
+      }
+    });
+    root.replaceChildren(frag);
+    for (const o of store.values()) [o.r0, o.r1] = [o.u0, o.u1];
+  }
+
+  /** Fill in the blocks drawAll() left plain, a few at a time; resolves when all are done. */
+  function drawTheRest() {
+    return new Promise((resolve) => {
+      let i = 0;
+      const slice = () => {
+        const until = performance.now() + SLICE_MS;
+        for (; i < chunks.length && performance.now() < until; i++) {
+          const c = chunks[i];
+          // A block redrawn since (a change touched it) is already complete.
+          if (c.later) drawChunk(c, c.later.filter((o) => store.get(o.key) === o));
+        }
+        if (i < chunks.length) setTimeout(slice);
+        else resolve();
+      };
+      slice();
+    });
+  }
+
+  /** Redraw what changed for these spans: their old (last drawn) and new extents. */
+  function redraw(objs) {
+    let a = Infinity;
+    let b = -Infinity;
+    for (const o of objs) {
+      for (const [x, y] of [
+        [o.r0, o.r1],
+        [o.u0, o.u1],
+      ]) {
+        if (x === undefined) continue;
+        a = Math.min(a, x);
+        b = Math.max(b, y);
+      }
+      if (store.get(o.key) === o) {
+        const t = assignTrack(o, store.values());
+        if (t > maxTrack) setMaxTrack(t);
+        [o.r0, o.r1] = [o.u0, o.u1];
+      }
+    }
+    if (a >= b) return;
+    for (let i = indexAt(chunks, a); i < chunks.length && chunks[i].s < b; i++) drawChunk(chunks[i]);
+  }
+
+  function markFocus(key) {
+    for (const el of root.querySelectorAll(".sp.focus")) el.classList.remove("focus");
+    if (key) for (const el of root.querySelectorAll(`[data-key="${key}"]`)) el.classList.add("focus");
+  }
+
+  /** The DOM point (text node, offset) of UTF-16 offset u. */
+  function domPoint(u) {
+    const at = Math.min(u, text.length - 1);
+    const c = chunks[indexAt(chunks, at)];
+    const seg = c.segs[indexAt(c.segs, at)];
+    let node = seg.el;
+    while (node.firstChild) node = node.firstChild;
+    return [node, Math.max(0, Math.min(u - seg.s, node.length ?? 0))];
+  }
+
+  /** A DOM Range over [u0, u1) of the text. */
+  function rangeOf(u0, u1) {
+    const range = document.createRange();
+    range.setStart(...domPoint(u0));
+    const [n1, off1] = domPoint(u1 - 1);
+    range.setEnd(n1, off1 + 1 > n1.length ? n1.length : off1 + 1);
+    return range;
+  }
+
+  /** UTF-16 offset of a DOM point in the text (fast for points in a drawn segment). */
+  function pointToU16(node, offset) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      let seg = node.parentNode;
+      while (seg && seg !== root && !segOf.has(seg)) seg = seg.parentNode;
+      const found = seg && segOf.get(seg);
+      if (found) return found.s + offset;
+    }
+    return domPointToUtf16(root, node, offset);
+  }
+
+  return {
+    installLabelStyles,
+    drawAll,
+    drawTheRest,
+    redraw,
+    markFocus,
+    domPoint,
+    rangeOf,
+    pointToU16,
+    element: (key) => root.querySelector(`[data-key="${key}"]`),
+  };
+}

@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 # read back by spaCy itself.
 EXTRAS ?= dev
 
-.PHONY: run test install lint format check-migrations worker clean
+.PHONY: run test install lint typecheck jstest format check-migrations worker clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,13 +23,21 @@ run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py setup_demo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py run_embedded
 
-## The whole suite: lint, migrations in sync, tests (SQLite unless DATABASE_URL is set).
-test: install lint check-migrations
+## The whole suite: lint, types, migrations in sync, the editor's unit tests (Node), then
+## pytest (SQLite unless DATABASE_URL is set).
+test: install lint typecheck check-migrations jstest
 	SECRET_KEY=$${SECRET_KEY:-tests-only-secret} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck:
+	SECRET_KEY=$${SECRET_KEY:-tests-only-secret} $(BIN)/mypy
+
+## The editor's pure modules, with Node's built-in test runner (no npm packages).
+jstest:
+	node --test tests/js/*.test.mjs
 
 format:
 	$(BIN)/ruff check --fix .

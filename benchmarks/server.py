@@ -14,6 +14,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
 
 from articles.serving import served_like_development
 
@@ -29,6 +30,14 @@ class _QuietHandler(WSGIRequestHandler):
 
 class _ThreadedServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        # One thread per request, each with its own database connection: close it when the
+        # thread ends, or the connections outlive the server (and block dropping a test DB).
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            connections.close_all()
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from django.db import connection
 from articles.chromium import CHROMIUM_PATH
 from articles.models import Article, Project, Snapshot, Span
 from benchmarks import cli
+from benchmarks.before_after import side_by_side
 from benchmarks.timing import Samples, interleaved, ratio, repeat
 from benchmarks.worker import database_url
 
@@ -234,3 +235,18 @@ def test_the_app_does_not_import_benchmarks():
     sources = [*(ROOT / "articles").rglob("*.py"), *(ROOT / "annotator").rglob("*.py")]
     assert sources
     assert [str(p) for p in sources if importing.search(p.read_text(encoding="utf-8"))] == []
+
+
+def test_before_after_pairs_each_figure_and_prints_constants_once():
+    before = [
+        ["export 1,000 articles: 2.5 ms", "seeded 3 in 0.1 s", "seeded 2 in 0.4 s", "db: one"],
+        ["export 1,000 articles: 3.5 ms", "seeded 3 in 0.3 s", "seeded 2 in 0.4 s", "db: one"],
+    ]
+    after = [["export 1,000 articles: 1.5 ms", "seeded 3 in 0.4 s", "seeded 2 in 0.2 s", "db: two"]]
+    assert side_by_side(before, after) == [
+        "export 1,000 articles: 3.0 → 1.5 (0.50) ms",
+        "seeded 3 in 0.2 → 0.4 (2.00) s",
+        "seeded 2 in 0.4 → 0.2 (0.50) s",
+        "after only: db: two",
+        "before only: db: one",
+    ]

@@ -1,6 +1,6 @@
 """Before/after: run the editor and export benchmarks of an earlier commit and of this
-checkout back to back, alternating, on the same machine, and print each figure side by side
-with its after/before ratio in brackets.
+checkout back to back on the same machine (before, after, then after, before, …), and print
+each figure side by side with its after/before ratio in brackets.
 
     python -m benchmarks.before_after 3e9e350 [--rounds 2] [--only editor,export]
         [--database-url postgres://postgres@127.0.0.1:5432/annotator_bench]
@@ -221,15 +221,18 @@ def main() -> None:
         print(
             f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} CPUs, load average "
             f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; before = {commit}, "
-            f"after = {head}; {options.rounds} rounds, alternating"
+            f"after = {head}; {options.rounds} rounds, each side first in turn"
         )
         for side in (before, after):
             side.prepare()
         for name in names:
             extra = getattr(options, f"{name}_args")
-            for _ in range(options.rounds):
-                before.run(name, extra, options.log_dir)
-                after.run(name, extra, options.log_dir)
+            for round_number in range(options.rounds):
+                # Each side goes first in every other round: the first run of a pair can
+                # meet colder caches (or a burst of someone else's load) than the second.
+                pair = (before, after) if round_number % 2 == 0 else (after, before)
+                for side in pair:
+                    side.run(name, extra, options.log_dir)
         print(f"\n== before {commit} → after {head}, medians of {options.rounds} runs each")
         for name in names:
             print(f"-- {name} ({getattr(options, f'{name}_args')})")

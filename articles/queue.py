@@ -24,8 +24,9 @@ SNAPSHOT = "articles.snapshot_build"
 
 
 def send(name: str, *args: Any) -> None:
-    """Send a task message now. Broker errors propagate to the caller."""
-    app.tasks[name].apply_async(args=args)
+    """Send a task message now, by name (the sender need not have imported the task).
+    Broker errors propagate to the caller."""
+    app.send_task(name, args=args)
 
 
 def send_after_commit(name: str, *args: Any) -> None:

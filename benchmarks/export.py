@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import random
 import tracemalloc
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -119,7 +121,8 @@ def _drive(client: Client, url: str) -> tuple[int, float]:
         response = client.get(url)
         if response.status_code != 200:
             raise BenchmarkError(f"{url} answered {response.status_code}")
-        return sum(len(chunk) for chunk in response.streaming_content)
+        chunks: Iterable[bytes] = response.streaming_content  # type: ignore[attr-defined]
+        return sum(len(chunk) for chunk in chunks)
 
     return timed(read)
 
@@ -224,7 +227,7 @@ def _latencies(
         ("spans list", f"/api/spans/?project={project.pk}"),
         ("projects list", "/api/projects/"),
     ):
-        ms = repeat(lambda path=path: client.get(path), REQUESTS).median
+        ms = repeat(partial(client.get, path), REQUESTS).median
         out(f"{name} median: {ms:.1f} ms ({REQUESTS} requests)")
     article = seeding.first_article(project)
     pending = iter(seeding.short_suggestions(article, REQUESTS))

@@ -15,12 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 
 from articles.models import Article, Label, Project, Review, Snapshot, Span, SpanEvent
 from articles.services import article_create, membership_set, project_create
 from articles.text import content_hash, normalize_text
+from articles.types import User
+from benchmarks.errors import BenchmarkError
 
 # ---- text ---------------------------------------------------------------------------------
 
@@ -113,7 +114,7 @@ def word_ranges(text: str, count: int) -> list[tuple[int, int]]:
 
 @dataclass
 class BenchUser:
-    user: AbstractBaseUser
+    user: User
     password: str | None  # None: the user cannot log in with a password (force_login only)
 
     @property
@@ -245,7 +246,9 @@ def span_count() -> int:
 
 def short_suggestions(article: Article, count: int) -> list[Span]:
     """``count`` two-character suggestions at the start of the article, for decisions."""
-    label = Label.objects.filter(project=article.project).first()
+    label = Label.objects.filter(project=article.project).order_by("order").first()
+    if label is None:
+        raise BenchmarkError(f"Project {article.project_id} has no labels.")
     return [
         Span.objects.create(
             article=article,
@@ -273,7 +276,7 @@ def accepted_corpus(
     *,
     count: int,
     spans: int,
-    annotator: AbstractBaseUser,
+    annotator: User,
     text: str | None,
     rng: random.Random,
     offset: int = 0,

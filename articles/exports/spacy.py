@@ -23,8 +23,8 @@ try:  # spaCy is optional and heavy; the fallback keeps the format usable withou
     import spacy
     from spacy.tokens import DocBin
 except ImportError:  # pragma: no cover - depends on the environment
-    spacy = None
-    DocBin = None
+    spacy = None  # type: ignore[assignment]
+    DocBin = None  # type: ignore[assignment,misc]
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 

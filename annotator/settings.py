@@ -8,9 +8,11 @@ Nothing here touches the disk or the network at import time.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -83,11 +85,14 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and API responses (the editor page inlines up to ~0.3 MB of text and spans).
     # After WhiteNoise, which serves its own pre-compressed static files. BREACH: the only
@@ -100,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in that the lock-out refused into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "annotator.urls"
@@ -150,6 +157,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    "articles.lockout.LockoutBackend",  # first: refuses a locked-out sign-in before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lock-out after failed authentication (django-axes, counted in the database so that every
+# web process sees the same counts): wrong passwords on the login, admin and password-change
+# pages count per username and per client address; a bad API token or a stale session cookie
+# per address. Reaching a limit refuses that username or address, right password or not,
+# for AUTH_LOCKOUT_SECONDS after the failure that reached it; a success counts nothing.
+AUTH_FAILURE_LIMITS = {
+    "username": env_int("AUTH_FAILURES_PER_USERNAME", 5, minimum=1),
+    "ip_address": env_int("AUTH_FAILURES_PER_IP", 20, minimum=1),
+}
+AXES_LOCKOUT_PARAMETERS = list(AUTH_FAILURE_LIMITS)
+AXES_FAILURE_LIMIT = "articles.lockout.failure_limit"
+AXES_COOLOFF_TIME = timedelta(seconds=env_int("AUTH_LOCKOUT_SECONDS", 900, minimum=1))
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, and the key of our counts
+AXES_HANDLER = "articles.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "articles.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "articles.lockout.client_ip"
+# Proxies in front of the app that append to X-Forwarded-For (0: the client connects directly).
+# Behind a proxy, leaving this at 0 would count every client as the proxy's one address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Retrying while locked out does not push the end of the lock-out further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success must not wipe the address's failures: an attacker signing in to an account of
+# their own between guesses would reset the count for the account they are guessing.
+AXES_RESET_ON_SUCCESS = False
+# No row per successful sign-in (axes' access log): the failures are all the lock-out needs.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no start-up banner in every command's output
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:project_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -187,6 +227,43 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy on every response (django-csp): scripts and styles only from our
+# own origin, no inline script or style. An inline block that must stay (the editor's import
+# map) carries the per-response nonce: nonce="{{ request.csp_nonce }}"; the header names the
+# nonce only on responses whose template used it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # data: for the blank favicon and the API docs' inline SVG icons.
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# E-mail (password resets): printed on the console unless EMAIL_HOST names an SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+# STARTTLS unless EMAIL_USE_SSL asks for TLS from the first byte (port 465).
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set one of EMAIL_USE_TLS (STARTTLS) and EMAIL_USE_SSL, not both.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "annotator@localhost")
+
 # Celery: the embedded default is kombu's filesystem transport, so a worker runs with no server.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
@@ -209,8 +286,8 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "annotator")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: a script without credentials gets 401 with "WWW-Authenticate: Token".
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "articles.authentication.CountedTokenAuthentication",
+        "articles.authentication.CountedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

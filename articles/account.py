@@ -1,14 +1,28 @@
-"""The user's profile page: their projects and roles, and their API token for scripts."""
+"""The user's own pages: profile (projects, roles, API token), password change and reset.
+
+The password pages are Django's views with our templates; a wrong current password on the
+change page counts towards the same lock-out as a wrong password on the login page.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
+from articles import lockout
 from articles.models import Membership
 from articles.services.tokens import token_regenerate, token_revoke
 from articles.types import SignedInHttpRequest
@@ -41,3 +55,68 @@ def profile(request: SignedInHttpRequest) -> HttpResponse:
             "api_base": request.build_absolute_uri("/api/"),
         },
     )
+
+
+class CountedPasswordChangeForm(PasswordChangeForm):
+    """Guessing the current password from a signed-in session is throttled like a login."""
+
+    def __init__(self, user: Any, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        username = self.user.get_username()
+        if lockout.is_locked(self.request, username):
+            lockout.flag_locked(self.request, username)
+            raise ValidationError(lockout.LOCKED_MESSAGE, code="locked")
+        try:
+            old_password: str = super().clean_old_password()
+        except ValidationError:
+            lockout.count_failure(self.request, username)
+            raise
+        return old_password
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    form_class = CountedPasswordChangeForm
+    template_name = "account/password_change.html"
+    success_url = reverse_lazy("profile")
+    success_message = "Your password was changed. Your other sessions are signed out."
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["request"] = self.request
+        return kwargs
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "account/password_reset.html"
+    email_template_name = "account/password_reset_email.txt"
+    subject_template_name = "account/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "account/password_reset_done.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {
+            **super().get_context_data(**kwargs),
+            "reset_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        }
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "account/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # The link proved the mailbox is theirs: a lock-out of their username (perhaps by
+        # someone guessing) no longer stands between them and their new password.
+        AxesProxyHandler.reset_attempts(username=form.user.get_username())
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "account/password_reset_complete.html"

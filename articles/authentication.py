@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import (
     SessionAuthentication,
     TokenAuthentication,
@@ -69,3 +70,10 @@ def _stale_session_cookie(request: HttpRequest) -> bool:
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return False
     return request.session.session_key is None
+
+
+class CountedSessionScheme(SessionScheme):
+    """The API schema describes the counted session like DRF's (a cookie); the token class
+    is matched by drf-spectacular as a subclass of DRF's already."""
+
+    target_class = "articles.authentication.CountedSessionAuthentication"

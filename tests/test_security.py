@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -153,6 +155,21 @@ def test_good_tokens_count_nothing(owner, project, limits):
     for _ in range(8):
         assert api.get("/api/projects/").status_code == 200
     assert not AccessAttempt.objects.exists()
+
+
+def test_a_good_token_costs_one_lockout_query_and_a_session_none(owner, project):
+    api = token_client(Token.objects.create(user=owner).key)
+    browser = APIClient()
+    browser.force_login(owner)
+    for client in (api, browser):
+        client.get("/api/projects/")  # warm: the content types, the first session read
+    with CaptureQueriesContext(connection) as token_queries:
+        assert api.get("/api/projects/").status_code == 200
+    with CaptureQueriesContext(connection) as session_queries:
+        assert browser.get("/api/projects/").status_code == 200
+    lockout = [q["sql"] for q in token_queries.captured_queries if "axes_" in q["sql"]]
+    assert len(lockout) == 1 and lockout[0].startswith("SELECT")
+    assert not [q for q in session_queries.captured_queries if "axes_" in q["sql"]]
 
 
 def test_bad_tokens_from_many_addresses_lock_none_of_the_others(owner, limits):

@@ -14,6 +14,9 @@ export function createKeyboard({ root, article, labels, store, view, actions, ca
   const setPicking = (value) => {
     picking = value;
     document.body.classList.toggle("picking", Boolean(value));
+    for (const btn of document.querySelectorAll("[data-pick]")) {
+      btn.setAttribute("aria-pressed", String(btn.dataset.pick === value?.field.name));
+    }
   };
   const focused = () => view.focused();
   const backToText = () => root.focus({ preventScroll: true });

@@ -86,10 +86,10 @@ export function createView({ root, store, labels, article, canEdit }) {
     text.redraw(changed);
     list.update(changed);
     list.progress();
-    if (changed.some((o) => o.key === focusKey) || !store.has(focusKey)) {
-      if (focusKey && !store.has(focusKey)) setFocus(null);
-      else showDetail();
-    } else if (focusKey) scheduleVisual();
+    if (!focusKey) return;
+    if (!store.has(focusKey)) setFocus(null);
+    else if (changed.some((o) => o.key === focusKey)) showDetail();
+    else scheduleVisual(); // the handles may sit on a redrawn block
   }
 
   /** Redraw everything (after many spans came from the server at once). */

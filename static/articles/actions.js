@@ -5,12 +5,12 @@
 // showed before the action, and says so.
 import { failureText } from "./api.js";
 import { sameAttrs, withPicked } from "./attrform.js";
-import { createCommands } from "./commands.js";
 import { afterDecision, step } from "./order.js";
 import { confirmDone, toast } from "./panels.js";
 import { isPending } from "./spans.js";
-import { isSpace, trimUtf16 } from "./trim.js";
+import { createCommands } from "./undo.js";
 import { stepCp, wordBoundary } from "./offsets.js";
+import { isSpace, trimUtf16 } from "./trim.js";
 
 const SKIPPED = { ok: true, skipped: true };
 const FIELDS = ["label", "start", "end", "attrs", "note"];

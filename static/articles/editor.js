@@ -1,14 +1,12 @@
 // The editor page's entry module: reads the page data, builds the parts and wires them up.
-// The other modules read nothing at import time; the pure ones (offsets, trim, spans,
-// order, undo, savequeue, api, attrform, pretag) touch no DOM and are tested under Node
-// (tests/js/).
+// The other modules read nothing at import time; the pure parts (offsets, trim, spans and
+// labels, order and tracks, attrform, the undo stack, the API client and save queue, the
+// pre-tag poller) touch no DOM and are tested under Node (tests/js/).
 import { createActions } from "./actions.js";
-import { createApi } from "./api.js";
+import { SaveQueue, createApi } from "./api.js";
 import { createKeyboard } from "./keyboard.js";
-import { labelTable } from "./labels.js";
 import { OffsetMap } from "./offsets.js";
-import { SaveQueue } from "./savequeue.js";
-import { SpanStore, fromRow } from "./spans.js";
+import { SpanStore, fromRow, labelTable } from "./spans.js";
 import { createSync } from "./sync.js";
 import { UndoStack } from "./undo.js";
 import { createView } from "./view.js";

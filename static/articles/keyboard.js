@@ -4,7 +4,7 @@
 // In a field of the detail card, Enter saves the field and Esc puts it back.
 import { fieldsOf, firstField } from "./attrform.js";
 import { anyDialogOpen, openBulk, toast, toggle } from "./panels.js";
-import { selectionCp } from "./selection.js";
+import { selectionCp } from "./render.js";
 
 const FORM_TAGS = new Set(["INPUT", "SELECT", "TEXTAREA"]);
 

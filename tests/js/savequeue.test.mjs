@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { SaveQueue } from "../../static/articles/savequeue.js";
+import { SaveQueue } from "../../static/articles/api.js";
 
 // A call whose answer the test gives when it wants to.
 function later() {

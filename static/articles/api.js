@@ -123,7 +123,9 @@ export class SaveQueue {
     task.ids ??= [];
     this.tasks.push(task);
     this.onChange(this.pending);
-    this._pump();
+    // Started after the current task (a key handler) returns, so the call is not made
+    // inside the handler.
+    queueMicrotask(() => this._pump());
   }
 
   /** Resolves once every task pushed so far (and any pushed meanwhile) has finished. */

@@ -35,6 +35,8 @@ test("tasks run one at a time in order; idle() resolves after the last", async (
   const gate = later();
   queue.push(task("a", log, { gate }));
   queue.push(task("b", log));
+  assert.deepEqual(log, []); // calls start once the pushing code has returned
+  await null;
   assert.deepEqual(log, ["run a"]);
   assert.equal(queue.pending, 2);
   const idle = queue.idle();

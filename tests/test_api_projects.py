@@ -17,8 +17,12 @@ def test_only_admins_update_project(client_for, owner, teammate, viewer, project
     url = f"/api/projects/{project.pk}/"
     for user in (teammate, viewer):
         assert client_for(user).patch(url, {"description": "x"}).status_code == 403
+    project.refresh_from_db()
+    assert project.description == ""
     response = client_for(owner).patch(url, {"description": "Desk"}, format="json")
     assert response.status_code == 200 and response.json()["description"] == "Desk"
+    project.refresh_from_db()
+    assert project.description == "Desk"
     make_project(owner, name="Taken")
     clash = client_for(owner).patch(url, {"name": "Taken"}, format="json")
     assert clash.status_code == 409 and "name" in clash.json()

@@ -54,12 +54,18 @@ def test_all_layers_refused_to_editor(client_for, teammate, article):
 def test_create_span_trims_and_returns_201(client_for, teammate, article):
     response = client_for(teammate).post(
         f"/api/articles/{article.pk}/spans/",
-        {"label": "claim", "start": 0, "end": 41, "attrs": {"cue": "said"}, "note": "n"},
+        {"label": "claim", "start": 0, "end": 42, "attrs": {"cue": "said"}, "note": "n"},
         format="json",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["text"] == article.text[body["start"] : body["end"]]
+    # [0, 42) ends with the space after "2019.": it is trimmed off.
+    assert (body["start"], body["end"], body["text"]) == (
+        0,
+        41,
+        "Officials said the bridge opened in 2019.",
+    )
+    assert Span.objects.get(pk=body["id"]).text == body["text"]
     assert (body["origin"], body["status"], body["annotator"]) == ("human", "accepted", "teammate")
     assert body["attrs"] == {"cue": "said"} and body["version"] == 1
 

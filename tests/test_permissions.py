@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import HttpResponse
@@ -29,7 +30,8 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
-from articles.models import Project, Span
+from annotator.urls import urlpatterns as app_urlpatterns
+from articles.models import Article, Project, Span
 from articles.selectors.exports import ExportFilters
 from articles.services import (
     import_one,
@@ -39,6 +41,7 @@ from articles.services import (
     snapshot_request,
     span_create,
 )
+from articles.types import User
 from tests.factories import label, make_suggestion
 from tests.permissions_table import (
     ADMIN,
@@ -62,6 +65,9 @@ from tests.permissions_table import (
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
 _GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+
+Cast = dict[str, User | None]  # role -> user (None: anonymous)
+Caller = Callable[[str, bool], Client]  # (role, api) -> a client signed in as that role
 
 
 # --- the URL patterns -------------------------------------------------------------------
@@ -139,7 +145,9 @@ def coverage_gaps(
 
 
 @pytest.fixture
-def cast(outsider, viewer, teammate, reviewer, owner, superuser) -> dict[str, Any]:
+def cast(
+    outsider: User, viewer: User, teammate: User, reviewer: User, owner: User, superuser: User
+) -> Cast:
     return {
         ANONYMOUS: None,
         OUTSIDER: outsider,
@@ -152,7 +160,7 @@ def cast(outsider, viewer, teammate, reviewer, owner, superuser) -> dict[str, An
 
 
 @pytest.fixture
-def world(cast, project, article, settings, tmp_path) -> World:
+def world(cast: Cast, project: Project, article: Article, settings: Any, tmp_path: Path) -> World:
     settings.MEDIA_ROOT = tmp_path
     owner, teammate = cast[ADMIN], cast[EDITOR]
     suggestion = make_suggestion(article, "speculation", 42, 65)  # "It may close next year."
@@ -201,14 +209,14 @@ def world(cast, project, article, settings, tmp_path) -> World:
 
 
 @pytest.fixture
-def caller(cast):
+def caller(cast: Cast) -> Caller:
     """``caller(role, api)``: a client as that role; the API with the role's token (a
     script), pages with a session (a browser). Server errors come back as 500s."""
     made: dict[tuple[str, bool], Client] = {}
 
     def build(role: str, api: bool) -> Client:
         if (role, api) not in made:
-            user: AbstractBaseUser | None = cast[role]
+            user = cast[role]
             client = APIClient() if api else Client()
             client.raise_request_exception = False
             if user is not None and api:
@@ -274,9 +282,9 @@ def send(client: Client, row: Row, world: World, role: str) -> HttpResponse:
     return response
 
 
-def check_row(row: Row, world: World, caller: Any) -> list[str]:
+def check_row(row: Row, world: World, caller: Caller) -> list[str]:
     """Every role's answer to the row, as messages naming what differs."""
-    failures = []
+    failures: list[str] = []
     api = row.route.startswith("api/")
     for role in ROLES:
         if role not in row.expect:
@@ -295,19 +303,21 @@ def check_row(row: Row, world: World, caller: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
-def test_each_role_gets_the_promised_status(row, world, caller):
+def test_each_role_gets_the_promised_status(row: Row, world: World, caller: Caller) -> None:
     failures = check_row(row, world, caller)
     assert not failures, "\n".join(failures)
 
 
-def test_options_describe_a_view_without_telling_who_may_use_it(world, caller):
+def test_options_describe_a_view_without_telling_who_may_use_it(
+    world: World, caller: Caller
+) -> None:
     patterns = list(url_patterns())
     failures = [f for row in options_rows(patterns) for f in check_row(row, world, caller)]
     assert not failures, "\n".join(failures)
 
 
 def function_view_methods(
-    patterns: list[tuple[str, URLPattern]], world: World, caller: Any
+    patterns: list[tuple[str, URLPattern]], world: World, caller: Caller
 ) -> dict[str, set[str]]:
     """The methods each function view answers: asked as the superuser, who may do
     anything, so only a 405 means the method is not served."""
@@ -324,7 +334,7 @@ def function_view_methods(
     return answered
 
 
-def test_every_pattern_and_method_has_a_row(world, caller):
+def test_every_pattern_and_method_has_a_row(world: World, caller: Caller) -> None:
     patterns = list(url_patterns())
     gaps = coverage_gaps(patterns, ROWS, function_view_methods(patterns, world, caller))
     assert not gaps, "\n".join(gaps)
@@ -341,12 +351,10 @@ class _Added(APIView):
 class _WithAddedEndpoint:
     """Our URLconf plus an endpoint the table has never heard of."""
 
-    from annotator.urls import urlpatterns as _ours
-
-    urlpatterns = [*_ours, path("api/added/<int:project_id>/", _Added.as_view())]
+    urlpatterns = [*app_urlpatterns, path("api/added/<int:project_id>/", _Added.as_view())]
 
 
-def test_a_new_endpoint_or_a_vanished_one_fails_the_coverage_check():
+def test_a_new_endpoint_or_a_vanished_one_fails_the_coverage_check() -> None:
     added = list(url_patterns(get_resolver(_WithAddedEndpoint)))
     ours = [(route, p) for route, p in added if route != "api/added/<int:project_id>/"]
     fake = {route: {"GET"} for route, p in ours if view_methods(p) is None}
@@ -363,7 +371,7 @@ def test_a_new_endpoint_or_a_vanished_one_fails_the_coverage_check():
 # --- the admin site -----------------------------------------------------------------------
 
 
-def _admin_kwargs(route: str, world: World, cast: dict[str, Any]) -> dict[str, object]:
+def _admin_kwargs(route: str, world: World, cast: Cast) -> dict[str, object]:
     """Real objects for the admin's URLs: the first row of the model in the route."""
     kwargs: dict[str, object] = {"app_label": "articles", "url": "nowhere/"}
     parts = route.removeprefix(ADMIN_PREFIX).split("/")
@@ -378,7 +386,9 @@ def _admin_kwargs(route: str, world: World, cast: dict[str, Any]) -> dict[str, o
     return kwargs
 
 
-def test_the_admin_is_for_staff_only(world, cast, caller, project, article):
+def test_the_admin_is_for_staff_only(
+    world: World, cast: Cast, caller: Caller, project: Project, article: Article
+) -> None:
     # Rows for the admin's other models: a group, an event and a review.
     Group.objects.create(name="Desk")
     span_create(article=article, label=label(project, "claim"), start=0, end=41, actor=cast[EDITOR])
@@ -400,7 +410,7 @@ def test_the_admin_is_for_staff_only(world, cast, caller, project, article):
     assert not failures, "\n".join(failures)
 
 
-def test_static_files_are_served_to_anyone(caller, world):
+def test_static_files_are_served_to_anyone(caller: Caller, world: World) -> None:
     for role in ROLES:
         response = caller(role, False).get("/static/articles/offsets.js")
         assert response.status_code == 200, role

@@ -6,7 +6,11 @@ Django's resolver spells it, prefixes included (``api/spans/<int:span_id>/``); t
 fills in ids of real objects of the project (``World.url_kwargs``). Adding an endpoint is one
 line, e.g.::
 
-    Row("DELETE", "api/projects/<int:project_id>/", api(ADMIN, 204)),
+    Row("POST", "api/projects/<int:project_id>/archive/", api(ADMIN, 204)),
+
+(``api(ADMIN, 204)``: 401 anonymous, 404 outsider, 403 viewer/editor/reviewer, 204 admin
+and superuser). A variant with its own body or ids gets ``variant=``, ``body=``,
+``query=`` or ``kwargs=``.
 
 The expectations come from the README ("REST API", "Permissions") and ``articles/access.py``:
 anonymous API calls get 401 with ``WWW-Authenticate: Token``; outsiders (signed in, no
@@ -24,13 +28,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import HttpResponse
+
+from tests.factories import PASSWORD
 
 ANONYMOUS, OUTSIDER, SUPERUSER = "anonymous", "outsider", "superuser"
 VIEWER, EDITOR, REVIEWER, ADMIN = "viewer", "editor", "reviewer", "admin"
 # Project roles, each allowing what the ones before it allow (as ``articles.models.Role``).
 MEMBERS = (VIEWER, EDITOR, REVIEWER, ADMIN)
 ROLES = (ANONYMOUS, OUTSIDER, *MEMBERS, SUPERUSER)
+
+# The test client's response: an HttpResponse (or a streaming one) with ``json()`` added.
+Answer = Any
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,7 @@ class Status:
     location: str | None = None
     challenge: str | None = None
 
-    def mismatch(self, response: HttpResponse) -> str | None:
+    def mismatch(self, response: Answer) -> str | None:
         got = f"got {response.status_code}"
         if response.status_code != self.code:
             location = response.get("Location")
@@ -123,6 +131,7 @@ class World:
     import_job: int
     snapshot: int  # built: its file is there to download
     member: str  # username of a member an admin may remove (the viewer)
+    usernames: dict[str, str] = field(default_factory=dict)  # role -> username
     own_spans: dict[str, int] = field(default_factory=dict)  # role -> a row of their layer
 
     def own_span(self, role: str) -> int:
@@ -142,7 +151,7 @@ class World:
 
 
 Builder = Callable[[World, str], Mapping[str, Any]]
-Check = Callable[[HttpResponse, str, World], str | None]
+Check = Callable[[Answer, str, World], str | None]
 
 
 @dataclass(frozen=True)
@@ -188,19 +197,9 @@ def upload(world: World, role: str) -> dict[str, object]:
 
 def own_credentials(world: World, role: str) -> dict[str, str]:
     """The role's own username (an anonymous visitor logs in as the editor)."""
-    return {"username": USERNAMES.get(role, USERNAMES[EDITOR]), "password": PASSWORD}
+    username = world.usernames.get(role, world.usernames[EDITOR])
+    return {"username": username, "password": PASSWORD}
 
-
-# The conftest cast under our role names.
-USERNAMES = {
-    OUTSIDER: "outsider",
-    VIEWER: "viewer",
-    EDITOR: "teammate",
-    REVIEWER: "reviewer",
-    ADMIN: "owner",
-    SUPERUSER: "root",
-}
-PASSWORD = "correct-horse-battery"  # tests.factories.PASSWORD
 
 # "Officials said the bridge opened in 2019." in the conftest article.
 CLAIM = {"label": "claim", "start": 0, "end": 41}
@@ -213,7 +212,7 @@ def _listed_to_members(key: str, attribute: str) -> Check:
     """A list shows the project's objects to its members and the superuser, none to an
     outsider: the items' ``key`` is compared with the world's ``attribute``."""
 
-    def check(response: HttpResponse, role: str, world: World) -> str | None:
+    def check(response: Answer, role: str, world: World) -> str | None:
         if response.status_code != 200:
             return None
         results = response.json()["results"]
@@ -226,7 +225,7 @@ def _listed_to_members(key: str, attribute: str) -> Check:
     return check
 
 
-def _read_only_for_viewers(response: HttpResponse, role: str, world: World) -> str | None:
+def _read_only_for_viewers(response: Answer, role: str, world: World) -> str | None:
     """The editor page's inline data: a viewer's page cannot edit, an editor's can."""
     if response.status_code != 200:
         return None

@@ -22,9 +22,9 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, resolve
+from django.urls.resolvers import RegexPattern
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.test import APIClient
@@ -46,7 +46,6 @@ from tests.factories import label, make_suggestion
 from tests.permissions_table import (
     ADMIN,
     ADMIN_PREFIX,
-    ANONYMOUS,
     EDITOR,
     OUTSIDER,
     REVIEWER,
@@ -54,6 +53,8 @@ from tests.permissions_table import (
     ROWS,
     SUPERUSER,
     VIEWER,
+    Answer,
+    Builder,
     Row,
     World,
     admin_expect,
@@ -66,7 +67,8 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
 _GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 
-Cast = dict[str, User | None]  # role -> user (None: anonymous)
+Cast = dict[str, User]  # role -> user, for every role but anonymous
+
 Caller = Callable[[str, bool], Client]  # (role, api) -> a client signed in as that role
 
 
@@ -149,7 +151,6 @@ def cast(
     outsider: User, viewer: User, teammate: User, reviewer: User, owner: User, superuser: User
 ) -> Cast:
     return {
-        ANONYMOUS: None,
         OUTSIDER: outsider,
         VIEWER: viewer,
         EDITOR: teammate,
@@ -169,8 +170,6 @@ def world(cast: Cast, project: Project, article: Article, settings: Any, tmp_pat
     # A human row in each user's layer ('"We are ready,"'); the outsider's is a former
     # member's, the viewer's one left from an editor later made a viewer.
     for role, user in cast.items():
-        if user is None:
-            continue
         own_spans[role] = Span.objects.create(
             article=article,
             label=quote,
@@ -193,8 +192,7 @@ def world(cast: Cast, project: Project, article: Article, settings: Any, tmp_pat
     )
     snapshot_build(snapshot_id=snapshot.pk)
     for user in cast.values():
-        if user is not None:
-            Token.objects.create(user=user)
+        Token.objects.create(user=user)
     return World(
         project=project.pk,
         article=article.pk,
@@ -204,6 +202,7 @@ def world(cast: Cast, project: Project, article: Article, settings: Any, tmp_pat
         import_job=job.pk,
         snapshot=snapshot.pk,
         member=cast[VIEWER].username,
+        usernames={role: user.username for role, user in cast.items()},
         own_spans=own_spans,
     )
 
@@ -216,17 +215,25 @@ def caller(cast: Cast) -> Caller:
 
     def build(role: str, api: bool) -> Client:
         if (role, api) not in made:
-            user = cast[role]
-            client = APIClient() if api else Client()
+            client = _client(cast.get(role), api)
             client.raise_request_exception = False
-            if user is not None and api:
-                client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=user).key}")
-            elif user is not None:
-                client.force_login(user)
             made[role, api] = client
         return made[role, api]
 
     return build
+
+
+def _client(user: User | None, api: bool) -> Client:
+    if not api:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+    api_client = APIClient()
+    if user is not None:
+        token = Token.objects.get(user=user).key
+        api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return api_client
 
 
 @contextmanager
@@ -243,7 +250,7 @@ def _value(spec: Any, world: World, role: str) -> Any:
     return spec(world, role) if callable(spec) else spec
 
 
-def send(client: Client, row: Row, world: World, role: str) -> HttpResponse:
+def send(client: Client, row: Row, world: World, role: str) -> Answer:
     kwargs = {**world.url_kwargs(), **(_value(row.kwargs, world, role) or {})}
     target = url_for(row.route, kwargs)
     # (The resolver joins a nested regex without its "^".)
@@ -256,6 +263,7 @@ def send(client: Client, row: Row, world: World, role: str) -> HttpResponse:
     # A login or logout changes the client's session cookie; the database side is rolled
     # back, so the cookie is put back too.
     cookies = copy.deepcopy(client.cookies)
+    response: Answer
     with rolled_back():
         if row.method == "GET":
             response = client.get(target)
@@ -348,14 +356,15 @@ class _Added(APIView):
         return Response(status=204)
 
 
-class _WithAddedEndpoint:
-    """Our URLconf plus an endpoint the table has never heard of."""
-
-    urlpatterns = [*app_urlpatterns, path("api/added/<int:project_id>/", _Added.as_view())]
+# Our URLconf plus an endpoint the table has never heard of.
+WITH_ADDED_ENDPOINT: list[Any] = [
+    *app_urlpatterns,
+    path("api/added/<int:project_id>/", _Added.as_view()),
+]
 
 
 def test_a_new_endpoint_or_a_vanished_one_fails_the_coverage_check() -> None:
-    added = list(url_patterns(get_resolver(_WithAddedEndpoint)))
+    added = list(url_patterns(URLResolver(RegexPattern(r"^/"), WITH_ADDED_ENDPOINT)))
     ours = [(route, p) for route, p in added if route != "api/added/<int:project_id>/"]
     fake = {route: {"GET"} for route, p in ours if view_methods(p) is None}
     rows = [*ROWS, Row("GET", "api/gone/", {})]
@@ -386,6 +395,13 @@ def _admin_kwargs(route: str, world: World, cast: Cast) -> dict[str, object]:
     return kwargs
 
 
+def _fixed(kwargs: dict[str, object]) -> Builder:
+    def build(world: World, role: str) -> dict[str, object]:
+        return kwargs
+
+    return build
+
+
 def test_the_admin_is_for_staff_only(
     world: World, cast: Cast, caller: Caller, project: Project, article: Article
 ) -> None:
@@ -404,7 +420,7 @@ def test_the_admin_is_for_staff_only(
                 route,
                 admin_expect(route, method),
                 body=own_credentials if route == "admin/login/" else None,
-                kwargs=lambda world, role, kwargs=kwargs: kwargs,
+                kwargs=_fixed(kwargs),
             )
             failures += check_row(row, world, caller)
     assert not failures, "\n".join(failures)
@@ -412,6 +428,6 @@ def test_the_admin_is_for_staff_only(
 
 def test_static_files_are_served_to_anyone(caller: Caller, world: World) -> None:
     for role in ROLES:
-        response = caller(role, False).get("/static/articles/offsets.js")
+        response: Answer = caller(role, False).get("/static/articles/offsets.js")
         assert response.status_code == 200, role
         b"".join(response.streaming_content)

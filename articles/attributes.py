@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from articles.errors import DomainError
+from articles.spans import check_range
 
 ATTRIBUTE_TYPES = ("text", "boolean", "choice")
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -84,3 +85,29 @@ def attributes_clean(value: Any) -> list[dict[str, Any]]:
             spec["in_text"] = True
         cleaned.append(spec)
     return cleaned
+
+
+def attrs_check(text: str, attrs: dict[str, Any], declarations: list[dict[str, Any]]) -> None:
+    """Check the offsets an ``in_text`` attribute carries: both or neither, inside the
+    text, and pointing at the words the value says (a stale pair is refused, not kept)."""
+    for declaration in declarations:
+        if not declaration.get("in_text"):
+            continue
+        name = declaration["name"]
+        start, end = attrs.get(f"{name}_start"), attrs.get(f"{name}_end")
+        if start is None and end is None:
+            continue
+        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool):
+            raise DomainError(
+                f"'{name}_start' and '{name}_end' must both be integers.", field="attrs"
+            )
+        try:
+            check_range(len(text), start, end, where=f"{name}_start/{name}_end")
+        except DomainError as error:
+            raise DomainError(error.message, field="attrs") from None
+        if text[start:end] != attrs.get(name):
+            raise DomainError(
+                f"'{name}' must be the words at [{name}_start, {name}_end): "
+                f"{text[start:end][:60]!r}.",
+                field="attrs",
+            )

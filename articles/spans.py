@@ -85,13 +85,15 @@ def first_overlap(
     found: list[tuple[int, int, T, T]] = []
     for members in by_group.values():
         members.sort(key=lambda member: (member[0], member[1]))
-        reach: tuple[int, T] | None = None  # end and item of the member reaching furthest
+        # The member reaching furthest so far: in start order, whatever overlaps one earlier
+        # member overlaps this one.
+        reach: tuple[int, int, T] | None = None
         for start, end, item in members:
-            if reach is not None and start < reach[0]:
-                found.append((start, end, reach[1], item))
+            if reach is not None and overlaps(reach[0], reach[1], start, end):
+                found.append((start, end, reach[2], item))
                 break
-            if reach is None or end > reach[0]:
-                reach = (end, item)
+            if reach is None or end > reach[1]:
+                reach = (start, end, item)
     if not found:
         return None
     _, _, before, after = min(found, key=lambda pair: (pair[0], pair[1]))

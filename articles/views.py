@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles.api.serializers import LabelOut
 from articles.guidelines import guidelines_text
@@ -28,14 +28,14 @@ REVIEW_CHOICES = [("", "Any"), ("new", "New"), ("in_progress", "In progress"), (
 
 
 @login_required
-@require_GET
+@require_safe
 def project_list(request: SignedInHttpRequest) -> HttpResponse:
     projects = project_selectors.project_list(user=request.user, counts=True)
     return render(request, "articles/project_list.html", {"projects": projects})
 
 
 @login_required
-@require_GET
+@require_safe
 def article_list(request: SignedInHttpRequest, project_id: int) -> HttpResponse:
     project = project_selectors.project_get(user=request.user, project_id=project_id)
     review = request.GET.get("review") or ""
@@ -65,7 +65,7 @@ def article_list(request: SignedInHttpRequest, project_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def article_detail(request: SignedInHttpRequest, article_id: int) -> HttpResponse:
     article = article_selectors.article_get(user=request.user, article_id=article_id)
     labels = list(article.project.labels.all())
@@ -102,7 +102,7 @@ def article_detail(request: SignedInHttpRequest, article_id: int) -> HttpRespons
 
 
 @login_required
-@require_GET
+@require_safe
 def article_next(request: SignedInHttpRequest, article_id: int) -> HttpResponse:
     """Go to the next article of the user's queue, or back to the queue when none is left."""
     article = article_selectors.article_get(
@@ -115,7 +115,7 @@ def article_next(request: SignedInHttpRequest, article_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def guidelines(request: SignedInHttpRequest) -> HttpResponse:
     return render(request, "articles/guidelines.html", {"guidelines_html": _guidelines_html("")})
 

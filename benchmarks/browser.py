@@ -11,14 +11,19 @@ from typing import Any
 from articles.chromium import CHROMIUM_ARGS, CHROMIUM_PATH
 from benchmarks.errors import BenchmarkError
 
-__all__ = ["CHROMIUM_PATH", "chromium"]
+__all__ = ["CHROMIUM_PATH", "chromium", "require_chromium"]
+
+
+def require_chromium(executable: str = CHROMIUM_PATH) -> None:
+    """Fail before any work is done when the browser is not there."""
+    if not os.access(executable, os.X_OK):
+        raise BenchmarkError(f"{executable} not found: apt-get install chromium")
 
 
 @contextmanager
 def chromium(executable: str = CHROMIUM_PATH) -> Iterator[Any]:
     """A launched Playwright ``Browser``; closed, and the environment restored, on leaving."""
-    if not os.access(executable, os.X_OK):
-        raise BenchmarkError(f"{executable} not found: apt-get install chromium")
+    require_chromium(executable)
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM

@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from benchmarks import seeding
-from benchmarks.browser import CHROMIUM_PATH, chromium
+from benchmarks.browser import CHROMIUM_PATH, chromium, require_chromium
 from benchmarks.cli import Output
 from benchmarks.errors import BenchmarkError
 from benchmarks.server import served
@@ -47,6 +47,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(options: argparse.Namespace, out: Output) -> None:
+    require_chromium(options.chromium)
     with seeding.scratch(keep=options.keep) as made:
         editor = made.user(can_log_in=True)
         project = made.project("editor", editors=[editor])

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -83,7 +84,7 @@ def random_text(rng: random.Random, size: int) -> str:
     return normalize_text(" ".join(parts).replace(" \n\n ", "\n\n"))
 
 
-def read_text(path: str) -> str:
+def read_text(path: str | Path) -> str:
     """A UTF-8 text file as the app stores text (NFC, ``\\n``); OSError when unreadable."""
     with open(path, encoding="utf-8-sig") as handle:
         return normalize_text(handle.read())

@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
 from articles.models import Article, Label, Project, Span
-from articles.services import article_create, project_create
+from articles.services import article_create, project_create, span_create, span_decide
+from articles.services.spans import Decision
+from articles.types import User
 
 _counter = itertools.count(1)
 PASSWORD = "correct-horse-battery"
@@ -56,4 +58,37 @@ def make_suggestion(
         status=Span.Status.SUGGESTED,
         confidence=confidence,
         tagger_version="test@1",
+    )
+
+
+def make_decision(
+    span: Span, user: User, decision: Decision = "accept", *, gold: bool = False
+) -> Span:
+    """``user``'s decision on a suggestion: a row of their layer, as the editor makes it."""
+    return span_decide(span=span, actor=user, decision=decision, gold=gold)
+
+
+def make_human_span(
+    article: Article,
+    user: User,
+    label: str | Label,
+    start: int,
+    end: int,
+    *,
+    gold: bool = False,
+    note: str = "",
+    **attrs: Any,
+) -> Span:
+    """A span ``user`` drew in their layer (trimmed and checked like the editor's);
+    keyword arguments other than ``gold`` and ``note`` are the span's attributes."""
+    chosen = label if isinstance(label, Label) else article.project.labels.get(name=label)
+    return span_create(
+        article=article,
+        label=chosen,
+        start=start,
+        end=end,
+        actor=user,
+        attrs=attrs,
+        note=note,
+        gold=gold,
     )

@@ -68,7 +68,12 @@ def test_the_role_found_is_remembered_for_the_services(
         assert require_role(teammate, found.project, Role.EDITOR, "edit") == Role.EDITOR
     # Remembered for that user only: another user's check queries again.
     other = make_user("latecomer")
-    with django_assert_num_queries(1), pytest.raises(NotAllowed):
+    with (
+        django_assert_num_queries(1),
+        pytest.raises(
+            NotAllowed, match=r"^Your role in this project does not allow you to read\.$"
+        ),
+    ):
         require_role(other, found.project, Role.VIEWER, "read")
 
 
@@ -85,6 +90,6 @@ def test_lock_checks_the_role_in_the_same_query(
 def test_anonymous_users_see_nothing(project, article):
     from django.contrib.auth.models import AnonymousUser
 
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=r"^No such project\.$"):
         access_project(AnonymousUser(), project.pk)
     assert role_in(AnonymousUser(), project) is None

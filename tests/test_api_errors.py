@@ -4,27 +4,42 @@ import json
 
 import pytest
 
-from articles.models import Snapshot
-from articles.services import span_create
-from tests.factories import label, make_suggestion, make_user
+from articles.importing import Record
+from articles.models import Article, Snapshot
+from articles.services import articles_import_unchecked
+from tests.factories import label, make_human_span, make_suggestion, make_user
 
 HUGE = "99999999999999999999"
 
 
+def test_good_input_is_created_and_one_bad_field_is_named(client_for, teammate, article):
+    url = f"/api/articles/{article.pk}/spans/"
+    good = client_for(teammate).post(url, {"label": "claim", "start": 0, "end": 9}, format="json")
+    assert good.status_code == 201, good.content
+    bad = client_for(teammate).post(
+        url, {"label": "claim", "start": "zero", "end": 9}, format="json"
+    )
+    assert bad.status_code == 400
+    assert bad.json() == {"start": ["A valid integer is required."]}
+
+
 @pytest.mark.parametrize(
-    "path",
+    ("method", "path", "what"),
     [
-        f"/api/projects/{HUGE}/",
-        f"/api/articles/{HUGE}/",
-        f"/api/spans/{HUGE}/",
-        f"/api/snapshots/{HUGE}/download/",
-        f"/api/labels/{HUGE}/",
-        f"/api/imports/{HUGE}/",
+        ("get", f"/api/projects/{HUGE}/", "project"),
+        ("get", f"/api/articles/{HUGE}/", "article"),
+        ("get", f"/api/spans/{HUGE}/", "span"),
+        ("get", f"/api/snapshots/{HUGE}/download/", "snapshot"),
+        # A label is only changed or deleted through its own URL: it has no GET.
+        ("patch", f"/api/labels/{HUGE}/", "label"),
+        ("delete", f"/api/labels/{HUGE}/", "label"),
+        ("get", f"/api/imports/{HUGE}/", "import"),
     ],
 )
-def test_out_of_range_ids_in_path_are_404(client_for, owner, path):
-    response = client_for(owner).get(path)
-    assert response.status_code in (404, 405)
+def test_out_of_range_ids_in_path_are_404(client_for, owner, method, path, what):
+    response = getattr(client_for(owner), method)(path, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": [f"No such {what}."]}
 
 
 @pytest.mark.parametrize(
@@ -46,10 +61,13 @@ def test_bad_list_filters_are_400_with_field(client_for, owner, project, query):
 
 
 def test_huge_page_size_is_capped(client_for, owner, project):
-    response = client_for(owner).get("/api/projects/?page_size=100000000000")
+    records = [Record(where=f"r{n}", text=f"Article number {n}.") for n in range(501)]
+    articles_import_unchecked(project=project, records=records, importer=None, pretag=False)
+    response = client_for(owner).get(f"/api/articles/?project={project.pk}&page_size=100000000000")
     assert response.status_code == 200
+    assert len(response.json()["results"]) == 500 and response.json()["next"]
     bad = client_for(owner).get("/api/projects/?cursor=garbage")
-    assert bad.status_code == 404 and "detail" in bad.json()
+    assert bad.status_code == 404 and bad.json() == {"detail": ["Invalid cursor"]}
 
 
 @pytest.mark.parametrize(
@@ -93,11 +111,13 @@ def test_snapshot_filters_validated(client_for, viewer, project, body, field):
 def test_unknown_label_is_400(client_for, teammate, article):
     url = f"/api/articles/{article.pk}/spans/"
     response = client_for(teammate).post(url, {"label": "opinion", "start": 0, "end": 9})
-    assert response.status_code == 400 and "label" in response.json()
+    assert response.status_code == 400
+    assert response.json() == {"label": ["No label named 'opinion' in this project."]}
 
 
-def test_viewer_cannot_write_anywhere(client_for, viewer, project, article):
+def test_viewer_cannot_write_anywhere(client_for, owner, viewer, project, article):
     suggestion = make_suggestion(article, "claim", 0, 40)
+    owners = make_human_span(article, owner, "claim", 0, 9)
     client = client_for(viewer)
     writes = [
         client.patch(f"/api/projects/{project.pk}/", {"name": "x"}, format="json"),
@@ -107,7 +127,7 @@ def test_viewer_cannot_write_anywhere(client_for, viewer, project, article):
         client.post(f"/api/articles/{article.pk}/spans/", {"label": "claim", "start": 0, "end": 9}),
         client.post(f"/api/spans/{suggestion.pk}/decision/", {"decision": "accept"}),
         client.patch(f"/api/spans/{suggestion.pk}/", {"version": 1, "end": 20}),
-        client.delete(f"/api/spans/{suggestion.pk}/?version=1"),
+        client.delete(f"/api/spans/{owners.pk}/?version=1"),
         client.post(f"/api/articles/{article.pk}/spans/bulk-decision/", {"decision": "reject"}),
         client.put(f"/api/articles/{article.pk}/review/", {"state": "done"}),
         client.post(f"/api/projects/{project.pk}/articles/", {"text": "A new text."}),
@@ -115,10 +135,17 @@ def test_viewer_cannot_write_anywhere(client_for, viewer, project, article):
         client.post(f"/api/articles/{article.pk}/pretag/"),
     ]
     assert [r.status_code for r in writes] == [403] * len(writes)
+    # Each is refused for the role, not for some other reason that also answers 403.
+    refusals = [r.json()["detail"] for r in writes]
+    assert all(
+        len(d) == 1 and d[0].startswith("Your role in this project does not allow you to ")
+        for d in refusals
+    ), refusals
+    assert Article.objects.count() == 1 and Snapshot.objects.count() == 0
 
 
 def test_outsider_gets_404_everywhere(client_for, owner, outsider, project, article):
-    span = span_create(article=article, label=label(project, "claim"), start=0, end=9, actor=owner)
+    span = make_human_span(article, owner, "claim", 0, 9)
     snapshot = Snapshot.objects.create(project=project, version=1, format="jsonl")
     client = client_for(outsider)
     reads = [
@@ -140,7 +167,10 @@ def test_outsider_gets_404_everywhere(client_for, owner, outsider, project, arti
         client.post(f"/api/articles/{article.pk}/pretag/"),
     ]
     assert [r.status_code for r in reads] == [404] * len(reads)
-    assert all("detail" in r.json() for r in reads)
+    # The same answers as for ids that do not exist at all.
+    assert {r.json()["detail"][0] for r in reads} == {
+        f"No such {what}." for what in ("project", "snapshot", "article", "span", "label")
+    }
     assert client.get(f"/api/spans/?project={project.pk}").json()["results"] == []
     assert client.get(f"/api/articles/?project={project.pk}").json()["results"] == []
 
@@ -159,7 +189,7 @@ def test_nul_characters_are_400_not_500(client_for, owner, teammate, project, ar
     )
     assert created.status_code == 400 and "meta" in created.json()
     member = client_for(owner).delete(f"/api/projects/{project.pk}/members/a%00b/")
-    assert member.status_code == 404
+    assert member.status_code == 404 and member.json() == {"detail": ["No such member."]}
 
 
 def test_project_create_with_taken_name_is_409(client_for, project):

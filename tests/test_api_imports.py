@@ -41,7 +41,7 @@ def test_duplicate_article_is_409(client_for, owner, article):
 def test_missing_text_is_field_error(client_for, owner, project):
     response = client_for(owner).post(f"/api/projects/{project.pk}/articles/", {}, format="json")
     assert response.status_code == 400
-    assert "text" in response.json()
+    assert response.json() == {"text": ["This field is required."]}
 
 
 def test_viewer_gets_403_outsider_404(client_for, viewer, outsider, project):
@@ -49,6 +49,7 @@ def test_viewer_gets_403_outsider_404(client_for, viewer, outsider, project):
     assert client_for(viewer).post(url, {"text": BODY}, format="json").status_code == 403
     assert client_for(outsider).post(url, {"text": BODY}, format="json").status_code == 404
     assert client_for(viewer).post(f"/api/projects/{project.pk}/pretag/").status_code == 403
+    assert not ImportJob.objects.exists() and not Article.objects.exists()
 
 
 def test_upload_jsonl_and_read_progress(client_for, owner, project):
@@ -90,7 +91,10 @@ def test_too_large_upload_is_413(client_for, owner, project):
 
 def test_file_or_url_required(client_for, owner, project):
     response = client_for(owner).post(f"/api/projects/{project.pk}/imports/", {}, format="json")
-    assert response.status_code == 400 and "file" in response.json()
+    assert response.status_code == 400
+    assert response.json() == {
+        "file": ["Send either a file (multipart) or a url, not both or neither."]
+    }
 
 
 def test_pretag_rerun_endpoints(client_for, owner, article, django_capture_on_commit_callbacks):
@@ -109,7 +113,9 @@ def test_import_job_of_other_project_is_404(client_for, outsider, owner, project
     response = client_for(owner).post(
         f"/api/projects/{project.pk}/articles/", {"text": BODY}, format="json"
     )
+    assert response.status_code == 201
     job_id = response.json()["id"]
+    assert client_for(owner).get(f"/api/imports/{job_id}/").status_code == 200
     assert client_for(outsider).get(f"/api/imports/{job_id}/").status_code == 404
 
 

@@ -1,8 +1,8 @@
 """Projects, members, labels, article and span lists: visibility, roles, filters, cursors."""
 
 from articles.models import Label, Membership
-from articles.services import review_set_state, span_decide
-from tests.factories import make_article, make_project, make_suggestion, make_user
+from articles.services import review_set_state
+from tests.factories import make_article, make_decision, make_project, make_suggestion, make_user
 
 
 def test_members_see_project_outsiders_get_404(client_for, owner, viewer, outsider, project):
@@ -17,8 +17,12 @@ def test_only_admins_update_project(client_for, owner, teammate, viewer, project
     url = f"/api/projects/{project.pk}/"
     for user in (teammate, viewer):
         assert client_for(user).patch(url, {"description": "x"}).status_code == 403
+    project.refresh_from_db()
+    assert project.description == ""
     response = client_for(owner).patch(url, {"description": "Desk"}, format="json")
     assert response.status_code == 200 and response.json()["description"] == "Desk"
+    project.refresh_from_db()
+    assert project.description == "Desk"
     make_project(owner, name="Taken")
     clash = client_for(owner).patch(url, {"name": "Taken"}, format="json")
     assert clash.status_code == 409 and "name" in clash.json()
@@ -38,7 +42,8 @@ def test_members_managed_by_admin(client_for, owner, teammate, project):
     assert client_for(owner).delete(f"{url}newcomer/").status_code == 204
     assert not Membership.objects.filter(user=newcomer).exists()
     last_admin = client_for(owner).delete(f"{url}owner/")
-    assert last_admin.status_code == 400 and "role" in last_admin.json()
+    assert last_admin.status_code == 400
+    assert last_admin.json() == {"role": ["A project keeps at least one admin."]}
 
 
 def test_labels_managed_by_admin(client_for, owner, teammate, project, article):
@@ -50,15 +55,19 @@ def test_labels_managed_by_admin(client_for, owner, teammate, project, article):
     created = client_for(owner).post(url, body)
     assert created.status_code == 201, created.json()
     bad = client_for(owner).post(url, {"name": "x y", "color": "red"})
-    assert set(bad.json()) == {"name", "color"}
+    assert bad.status_code == 400 and set(bad.json()) == {"name", "color"}
     label_id = created.json()["id"]
     renamed = client_for(owner).patch(f"/api/labels/{label_id}/", {"name": "sarcasm"})
+    assert renamed.status_code == 200
     assert renamed.json()["name"] == "sarcasm"
     assert renamed.json()["attributes"] == []
     used = Label.objects.get(project=project, name="claim")
     make_suggestion(article, "claim", 0, 10)
-    assert client_for(owner).delete(f"/api/labels/{used.pk}/").status_code == 400
+    in_use = client_for(owner).delete(f"/api/labels/{used.pk}/")
+    assert in_use.status_code == 400
+    assert in_use.json() == {"label": ["Spans use this label; it cannot be deleted."]}
     assert client_for(owner).delete(f"/api/labels/{label_id}/").status_code == 204
+    assert list(project.labels.values_list("name", flat=True)) == ["claim", "quote", "speculation"]
 
 
 def test_article_list_filters_by_my_review_state(client_for, teammate, owner, project):
@@ -98,7 +107,7 @@ def test_article_list_cursor_pages(client_for, owner, project):
 def test_span_list_filters(client_for, owner, teammate, outsider, article):
     low = make_suggestion(article, "claim", 0, 40, confidence=0.2)
     high = make_suggestion(article, "speculation", 42, 66, confidence=0.9)
-    decided = span_decide(span=high, actor=teammate, decision="accept")
+    decided = make_decision(high, teammate)
     client = client_for(owner)
 
     def ids(query):

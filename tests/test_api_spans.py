@@ -4,15 +4,16 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from articles.models import Span
-from articles.services import span_create, span_decide
-from tests.factories import PASSWORD, label, make_suggestion
+from tests.factories import PASSWORD, make_decision, make_human_span, make_suggestion
 
 
 def test_article_detail_has_text_and_labels(client_for, owner, article):
-    body = client_for(owner).get(f"/api/articles/{article.pk}/").json()
+    response = client_for(owner).get(f"/api/articles/{article.pk}/")
+    assert response.status_code == 200
+    body = response.json()
     assert body["text"] == article.text and body["title"] == "Bridge"
     assert body["project"] == article.project_id and body["pretag_state"] == "pending"
-    assert {item["name"] for item in body["labels"]} >= {"claim", "quote", "speculation"}
+    assert [item["name"] for item in body["labels"]] == ["claim", "quote", "speculation"]
     assert set(body["labels"][0]) >= {"id", "name", "color", "pattern", "hotkey", "description"}
 
 
@@ -29,8 +30,8 @@ def test_outsider_gets_404_everywhere(client_for, outsider, article):
 def test_mine_layer_hides_suggestions_i_decided(client_for, owner, teammate, article):
     first = make_suggestion(article, "claim", 0, 40)
     second = make_suggestion(article, "speculation", 42, 66)
-    span_decide(span=first, actor=owner, decision="accept")
-    span_decide(span=second, actor=teammate, decision="reject")
+    make_decision(first, owner)
+    make_decision(second, teammate, "reject")
     spans = client_for(owner).get(f"/api/articles/{article.pk}/spans/").json()
     assert [(s["status"], s["annotator"], s["derived_from"]) for s in spans] == [
         ("accepted", "owner", first.pk),
@@ -53,12 +54,18 @@ def test_all_layers_refused_to_editor(client_for, teammate, article):
 def test_create_span_trims_and_returns_201(client_for, teammate, article):
     response = client_for(teammate).post(
         f"/api/articles/{article.pk}/spans/",
-        {"label": "claim", "start": 0, "end": 41, "attrs": {"cue": "said"}, "note": "n"},
+        {"label": "claim", "start": 0, "end": 42, "attrs": {"cue": "said"}, "note": "n"},
         format="json",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["text"] == article.text[body["start"] : body["end"]]
+    # [0, 42) ends with the space after "2019.": it is trimmed off.
+    assert (body["start"], body["end"], body["text"]) == (
+        0,
+        41,
+        "Officials said the bridge opened in 2019.",
+    )
+    assert Span.objects.get(pk=body["id"]).text == body["text"]
     assert (body["origin"], body["status"], body["annotator"]) == ("human", "accepted", "teammate")
     assert body["attrs"] == {"cue": "said"} and body["version"] == 1
 
@@ -68,9 +75,12 @@ def test_create_errors_are_field_messages(client_for, teammate, viewer, article)
     unknown = client_for(teammate).post(url, {"label": "nope", "start": 0, "end": 5})
     assert unknown.status_code == 400 and "label" in unknown.json()
     out_of_range = client_for(teammate).post(url, {"label": "claim", "start": 0, "end": 99999})
-    assert out_of_range.status_code == 400 and "end" in out_of_range.json()
+    assert out_of_range.status_code == 400
+    assert out_of_range.json() == {
+        "end": ["Offsets must satisfy 0 <= start < end <= 96 (got 0, 99999)."]
+    }
     missing = client_for(teammate).post(url, {"label": "claim"})
-    assert set(missing.json()) == {"start", "end"}
+    assert missing.status_code == 400 and set(missing.json()) == {"start", "end"}
     denied = client_for(viewer).post(url, {"label": "claim", "start": 0, "end": 5})
     assert denied.status_code == 403
     assert denied.json() == {
@@ -80,9 +90,17 @@ def test_create_errors_are_field_messages(client_for, teammate, viewer, article)
 
 def test_overlap_in_own_layer_is_400(client_for, teammate, article):
     url = f"/api/articles/{article.pk}/spans/"
-    client_for(teammate).post(url, {"label": "claim", "start": 0, "end": 20})
+    first = client_for(teammate).post(url, {"label": "claim", "start": 0, "end": 20})
+    assert first.status_code == 201
     response = client_for(teammate).post(url, {"label": "claim", "start": 10, "end": 30})
-    assert response.status_code == 400 and "start" in response.json()
+    assert response.status_code == 400
+    assert response.json() == {
+        "start": [
+            f"It overlaps your claim span {first.json()['id']} [0, 20); "
+            "spans of one label never overlap."
+        ]
+    }
+    assert Span.objects.count() == 1
 
 
 def test_decide_suggestion_makes_my_row(client_for, teammate, article):
@@ -103,9 +121,7 @@ def test_decide_suggestion_makes_my_row(client_for, teammate, article):
 
 
 def test_decide_own_row_needs_version(client_for, teammate, article):
-    row = span_create(
-        article=article, label=label(article.project, "claim"), start=0, end=10, actor=teammate
-    )
+    row = make_human_span(article, teammate, "claim", 0, 10)
     url = f"/api/spans/{row.pk}/decision/"
     stale = client_for(teammate).post(url, {"decision": "reject", "version": 7}, format="json")
     assert stale.status_code == 409 and stale.json()["current"]["version"] == 1
@@ -128,9 +144,7 @@ def test_patch_suggestion_creates_edit_in_my_layer(client_for, teammate, article
 
 
 def test_patch_stale_version_is_409_with_current(client_for, teammate, article):
-    row = span_create(
-        article=article, label=label(article.project, "claim"), start=0, end=10, actor=teammate
-    )
+    row = make_human_span(article, teammate, "claim", 0, 10)
     url = f"/api/spans/{row.pk}/"
     first = client_for(teammate).patch(url, {"version": 1, "note": "a"}, format="json")
     assert first.status_code == 200 and first.json()["version"] == 2
@@ -142,18 +156,20 @@ def test_patch_stale_version_is_409_with_current(client_for, teammate, article):
 
 
 def test_patch_someone_elses_row_is_403(client_for, owner, teammate, article):
-    row = span_create(
-        article=article, label=label(article.project, "claim"), start=0, end=10, actor=owner
-    )
+    row = make_human_span(article, owner, "claim", 0, 10)
     response = client_for(teammate).patch(f"/api/spans/{row.pk}/", {"version": 1, "note": "x"})
     assert response.status_code == 403
+    assert response.json() == {"detail": ["This span belongs to another annotator's layer."]}
+    row.refresh_from_db()
+    assert (row.note, row.version) == ("", 1)
 
 
 def test_delete_undoes_decision(client_for, teammate, article):
     suggestion = make_suggestion(article, "claim", 0, 40)
-    row = span_decide(span=suggestion, actor=teammate, decision="accept")
+    row = make_decision(suggestion, teammate)
     client = client_for(teammate)
-    assert client.delete(f"/api/spans/{row.pk}/").status_code == 400
+    no_version = client.delete(f"/api/spans/{row.pk}/")
+    assert no_version.status_code == 400 and "version" in no_version.json()
     assert client.delete(f"/api/spans/{row.pk}/?version=3").status_code == 409
     assert client.delete(f"/api/spans/{row.pk}/?version=1").status_code == 204
     assert not Span.objects.filter(pk=row.pk).exists()
@@ -173,13 +189,25 @@ def test_bulk_decision_filters_and_skips(client_for, teammate, article):
     assert response.status_code == 200
     body = response.json()
     assert [s["derived_from"] for s in body["decided"]] == [low.pk]
-    assert body["skipped"][0]["id"] == overlapping.pk and body["skipped"][0]["reason"]
+    accepted = body["decided"][0]["id"]
+    assert body["skipped"] == [
+        {
+            "id": overlapping.pk,
+            "reason": f"It overlaps your claim span {accepted} [0, 40); "
+            "spans of one label never overlap.",
+        }
+    ]
     by_ids = client_for(teammate).post(
         url, {"decision": "reject", "ids": [high.pk, low.pk, 999999]}, format="json"
     )
+    assert by_ids.status_code == 200
     decided = by_ids.json()["decided"]
     assert [s["derived_from"] for s in decided] == [high.pk]
-    assert {s["id"] for s in by_ids.json()["skipped"]} == {low.pk, 999999}
+    # low is decided already: no longer a candidate, like an id that is not there at all.
+    assert by_ids.json()["skipped"] == [
+        {"id": low.pk, "reason": "not an undecided suggestion of this article"},
+        {"id": 999999, "reason": "not an undecided suggestion of this article"},
+    ]
 
 
 def test_bulk_decision_validates(client_for, teammate, viewer, article):
@@ -212,8 +240,10 @@ def test_token_auth_and_session_csrf(teammate, article):
     assert browser.get(f"/api/articles/{article.pk}/spans/").status_code == 200
     refused = browser.post(f"/api/articles/{article.pk}/spans/", {"label": "claim"})
     assert refused.status_code == 403
+    assert refused.json()["detail"][0].startswith("CSRF Failed")
     anonymous = APIClient().get(f"/api/articles/{article.pk}/")
-    assert anonymous.status_code in (401, 403)
+    assert anonymous.status_code == 401
+    assert anonymous["WWW-Authenticate"] == "Token"
 
 
 def test_decision_query_count_is_flat(client_for, teammate, article, django_assert_max_num_queries):
@@ -233,7 +263,7 @@ def test_span_output_matches_declared_fields(teammate, article):
     from articles.api.serializers import SpanOut
 
     suggestion = make_suggestion(article, "quote", 0, 9, attrs={"speaker": "Ana"})
-    row = span_decide(span=suggestion, actor=teammate, decision="accept")
+    row = make_decision(suggestion, teammate)
     for span in (suggestion, row):
         serializer = SpanOut(span)
         assert serializer.data == dict(ModelSerializer.to_representation(serializer, span))

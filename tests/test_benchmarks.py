@@ -173,6 +173,16 @@ def browser_or_skip() -> None:
         pytest.skip(f"{CHROMIUM_PATH} not installed (apt-get install chromium)")
 
 
+@pytest.mark.django_db
+def test_editor_benchmark_without_chromium_stops_before_seeding(tmp_path, capsys):
+    missing = tmp_path / "chromium"
+    assert run_benchmark("editor", "--chromium", str(missing)) == (2, [])
+    assert capsys.readouterr().err.strip() == (
+        f"editor: {missing} not found: apt-get install chromium"
+    )
+    assert not Project.objects.exists()
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_editor_benchmark_prints_every_figure_and_cleans_up():

@@ -28,9 +28,14 @@ def test_second_run_replaces_token(owner):
     assert first != second
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {first}")
-    assert client.get("/api/projects/").status_code == 401
+    refused = client.get("/api/projects/")
+    assert refused.status_code == 401 and refused["WWW-Authenticate"] == "Token"
+    assert refused.json() == {"detail": ["Invalid token."]}
+    client.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+    assert client.get("/api/projects/").status_code == 200
 
 
 def test_unknown_user_is_an_error(db):
     with pytest.raises(CommandError, match="No user named 'ghost'"):
         _run("ghost")
+    assert not Token.objects.exists()

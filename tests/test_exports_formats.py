@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from articles.exports import WRITERS, tokenize
 from articles.exports.spacy import SpacyJsonlWriter, spacy
-from articles.services import span_create, span_decide
-from tests.factories import label, make_article, make_suggestion
+from articles.models import Span
+from tests.factories import make_article, make_decision, make_human_span, make_suggestion
 
 TEXT = (
     "Officials said the bridge opened in 2019. It may close next year.\n"
@@ -28,23 +28,15 @@ def dataset(project, owner, teammate):
         first, "quote", TEXT.index("We"), TEXT.index(',"'), attrs={"speaker": "Ana Lima"}
     )
     spec = make_suggestion(first, "speculation", 42, 65)
-    span_decide(span=claim, actor=teammate, decision="accept")
-    span_decide(span=quote, actor=teammate, decision="accept")
-    span_decide(span=spec, actor=teammate, decision="reject")
+    make_decision(claim, teammate)
+    make_decision(quote, teammate)
+    make_decision(spec, teammate, "reject")
     # Overlaps the claim with another label, and the same claim from a second annotator.
-    span_create(article=first, label=label(project, "speculation"), start=15, end=40, actor=owner)
-    span_decide(span=claim, actor=owner, decision="accept")
-    span_create(
-        article=second, label=label(project, "speculation"), start=0, end=21, actor=teammate
-    )
+    make_human_span(first, owner, "speculation", 15, 40)
+    make_decision(claim, owner)
+    make_human_span(second, teammate, "speculation", 0, 21)
     # A span off token boundaries ("ear" inside "year").
-    span_create(
-        article=first,
-        label=label(project, "claim"),
-        start=TEXT.index("ear."),
-        end=TEXT.index("ear.") + 3,
-        actor=owner,
-    )
+    make_human_span(first, owner, "claim", TEXT.index("ear."), TEXT.index("ear.") + 3)
     return first, second
 
 
@@ -55,27 +47,6 @@ def export(client, project, query):
     return response, b"".join(response.streaming_content).decode("utf-8")
 
 
-def test_registry_lists_every_format():
-    assert set(WRITERS) == {"jsonl", "conll", "spacy", "webanno", "csv"}
-
-
-def test_tokenizer_splits_words_and_punctuation():
-    text = "Don't stop, 5%!\nNext"
-    starts, ends, breaks = tokenize(text)
-    assert [text[s:e] for s, e in zip(starts, ends, strict=True)] == [
-        "Don",
-        "'",
-        "t",
-        "stop",
-        ",",
-        "5",
-        "%",
-        "!",
-        "Next",
-    ]
-    assert breaks == [0, 8]
-
-
 def test_jsonl_round_trip(client_for, viewer, project, dataset):
     first, second = dataset
     response, body = export(client_for(viewer), project, "format=jsonl")
@@ -84,8 +55,6 @@ def test_jsonl_round_trip(client_for, viewer, project, dataset):
     records = [json.loads(line) for line in body.splitlines()]
     assert [r["id"] for r in records] == [first.pk, second.pk]
     assert records[0]["text"] == first.text and records[0]["title"] == "Bridge"
-    from articles.models import Span
-
     expected = {
         (s.pk, s.start, s.end, s.label.name, s.text, s.annotator.username)
         for s in Span.objects.filter(status="accepted", article__project=project)
@@ -112,6 +81,27 @@ def test_jsonl_round_trip(client_for, viewer, project, dataset):
                 "confidence",
                 "updated_at",
             }
+
+
+def test_registry_lists_every_format():
+    assert set(WRITERS) == {"jsonl", "conll", "spacy", "webanno", "csv"}
+
+
+def test_tokenizer_splits_words_and_punctuation():
+    text = "Don't stop, 5%!\nNext"
+    starts, ends, breaks = tokenize(text)
+    assert [text[s:e] for s, e in zip(starts, ends, strict=True)] == [
+        "Don",
+        "'",
+        "t",
+        "stop",
+        ",",
+        "5",
+        "%",
+        "!",
+        "Next",
+    ]
+    assert breaks == [0, 8]
 
 
 def test_filters(client_for, owner, project, dataset):
@@ -143,7 +133,8 @@ def test_permissions_per_role(client_for, owner, teammate, viewer, outsider, pro
     for user in (owner, teammate, viewer):
         assert client_for(user).get(url).status_code == 200
     assert client_for(outsider).get(url).status_code == 404
-    assert APIClient().get(url).status_code in (401, 403)
+    anonymous = APIClient().get(url)
+    assert anonymous.status_code == 401 and anonymous["WWW-Authenticate"] == "Token"
 
 
 def test_conll_reads_back_with_overlapping_labels(client_for, owner, project, dataset):
@@ -236,15 +227,16 @@ def test_spacy_jsonl_writer_counts_misaligned():
 
 
 def test_webanno_structure(client_for, owner, project, dataset):
-    first, _ = dataset
+    first, second = dataset
     response, body = export(client_for(owner), project, "format=webanno&include_rejected=1")
     assert response["Content-Type"].startswith("application/ld+json")
     document = json.loads(body)
     assert document["@context"] == "http://www.w3.org/ns/anno.jsonld"
     assert document["type"] == "AnnotationCollection"
     items = document["first"]["items"]
-    assert document["first"]["type"] == "AnnotationPage" and items
-    texts = {first.pk: first.text}
+    assert document["first"]["type"] == "AnnotationPage"
+    assert len(items) == Span.objects.filter(status__in=["accepted", "rejected"]).count()
+    texts = {first.pk: first.text, second.pk: second.text}
     for item in items:
         assert item["type"] == "Annotation" and item["motivation"] == "tagging"
         assert {b["purpose"] for b in item["body"]} >= {"tagging", "assessing"}
@@ -252,11 +244,10 @@ def test_webanno_structure(client_for, owner, project, dataset):
         assert position["type"] == "TextPositionSelector"
         assert quote["type"] == "TextQuoteSelector"
         article_id = int(item["target"]["source"].rstrip("/").rsplit("/", 1)[1])
-        text = texts.get(article_id)
-        if text is not None:
-            assert text[position["start"] : position["end"]] == quote["exact"]
-            assert text[: position["start"]].endswith(quote["prefix"])
-            assert text[position["end"] :].startswith(quote["suffix"])
+        text = texts[article_id]
+        assert text[position["start"] : position["end"]] == quote["exact"]
+        assert text[: position["start"]].endswith(quote["prefix"])
+        assert text[position["end"] :].startswith(quote["suffix"])
     assert any(b["value"] == "rejected" for item in items for b in item["body"])
     # Targets and ids are the API's own URLs: the source resolves to the article.
     source = client_for(owner).get(items[0]["target"]["source"])
@@ -268,8 +259,6 @@ def test_csv_one_span_a_row(client_for, owner, project, dataset):
     response, body = export(client_for(owner), project, "format=csv")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(body)))
-    from articles.models import Span
-
     assert len(rows) == Span.objects.filter(status="accepted").count()
     quote = next(row for row in rows if row["label"] == "quote")
     assert json.loads(quote["attrs"]) == {"speaker": "Ana Lima"}

@@ -18,14 +18,17 @@ def test_login_then_see_project(client, owner, project, article):
     assert response.status_code == 200
     assert project.name.encode() in response.content
     page = client.get(reverse("articles:article_list", args=[project.pk]))
-    assert b"Bridge" in page.content
+    assert page.status_code == 200 and b"Bridge" in page.content
 
 
 def test_logout_is_post_and_ends_session(client, owner):
     client.force_login(owner)
+    assert client.get("/").status_code == 200
+    assert client.get("/accounts/logout/").status_code == 405  # a link cannot log you out
     response = client.post("/accounts/logout/")
-    assert response.status_code in (200, 302)
-    assert client.get("/").status_code == 302
+    assert (response.status_code, response["Location"]) == (302, "/accounts/login/")
+    after = client.get("/")
+    assert after.status_code == 302 and after["Location"].startswith("/accounts/login/")
 
 
 def test_outsider_cannot_see_project(client, outsider, project, article):

@@ -12,8 +12,8 @@ from annotator.celery import app
 from articles.errors import NotAllowed
 from articles.models import Snapshot
 from articles.selectors.exports import ExportFilters
-from articles.services import snapshot_build, snapshot_request, span_decide
-from tests.factories import make_article, make_suggestion
+from articles.services import snapshot_build, snapshot_request
+from tests.factories import make_article, make_decision, make_suggestion
 
 
 @pytest.fixture
@@ -25,8 +25,7 @@ def media(settings, tmp_path):
 def _fill(project, teammate, count=3):
     for n in range(count):
         article = make_article(project, f"Article {n}: the council may raise taxes next year.")
-        suggestion = make_suggestion(article, "speculation", 13, 47)
-        span_decide(span=suggestion, actor=teammate, decision="accept")
+        make_decision(make_suggestion(article, "speculation", 13, 47), teammate)
 
 
 def test_build_writes_file_with_hash_and_counts(
@@ -53,8 +52,9 @@ def test_build_writes_file_with_hash_and_counts(
 
 
 def test_outsider_cannot_snapshot(project, outsider):
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotAllowed, match=r"does not allow you to export it\.$"):
         snapshot_request(project=project, actor=outsider, format="jsonl", filters=ExportFilters())
+    assert not Snapshot.objects.exists()
 
 
 def test_api_roles_and_not_ready(project, viewer, outsider, media):

@@ -26,11 +26,14 @@ def test_env_helpers_refuse_bad_values(monkeypatch):
     monkeypatch.setenv("X_BOOL", "perhaps")
     monkeypatch.setenv("X_INT", "twelve")
     monkeypatch.delenv("X_MISSING", raising=False)
-    with pytest.raises(ImproperlyConfigured):
+    with pytest.raises(ImproperlyConfigured, match=r"^X_BOOL='perhaps' is not a boolean"):
         env_bool("X_BOOL", False)
-    with pytest.raises(ImproperlyConfigured):
+    with pytest.raises(ImproperlyConfigured, match=r"^X_INT='twelve' is not an integer\.$"):
         env_int("X_INT", 0)
-    with pytest.raises(ImproperlyConfigured):
+    monkeypatch.setenv("X_INT", "-3")
+    with pytest.raises(ImproperlyConfigured, match=r"^X_INT=-3 must be at least 0\.$"):
+        env_int("X_INT", 0)
+    with pytest.raises(ImproperlyConfigured, match=r"^Set the X_MISSING environment variable\.$"):
         env_str("X_MISSING")
 
 
@@ -48,8 +51,10 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_production_refuses_to_start_without_secret_key():
     result = _manage("check")
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.rstrip().endswith(
+        "ImproperlyConfigured: Set the SECRET_KEY environment variable."
+    )
 
 
 def test_check_deploy_is_clean_with_production_settings():

@@ -20,6 +20,14 @@ def quotes(text: str) -> dict[str, str]:
 # --- quoted terms and scare quotes ---------------------------------------------------------
 
 
+def test_short_words_are_a_quote_when_a_reporting_clause_takes_them():
+    text = '"Not again," the goalkeeper sighed. "We lost," said the coach.'
+    assert quotes(text) == {"We lost": "the coach"}
+    assert quotes('The minister branded the report "deeply flawed" on Tuesday.') == {
+        "deeply flawed": "The minister"
+    }
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -32,14 +40,6 @@ def quotes(text: str) -> dict[str, str]:
 )
 def test_quoted_terms_are_not_quotes_and_lend_no_speaker(text):
     assert labelled(text, "quote") == []
-
-
-def test_short_words_are_a_quote_when_a_reporting_clause_takes_them():
-    text = '"Not again," the goalkeeper sighed. "We lost," said the coach.'
-    assert quotes(text) == {"We lost": "the coach"}
-    assert quotes('The minister branded the report "deeply flawed" on Tuesday.') == {
-        "deeply flawed": "The minister"
-    }
 
 
 def test_speaker_is_a_noun_phrase_not_a_clause_fragment():

@@ -47,5 +47,5 @@ def test_decode_bytes_accepts_utf8_and_utf16_with_bom(data):
 
 
 def test_decode_bytes_refuses_latin1():
-    with pytest.raises(UnicodeDecodeError):
+    with pytest.raises(UnicodeDecodeError, match=r"^'utf-8' codec can't decode byte 0xfc"):
         decode_bytes("Grüße".encode("latin-1"))

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Review, Span
-from articles.services import review_set_state, span_decide
-from tests.factories import make_article, make_project, make_suggestion
+from articles.services import review_set_state
+from tests.factories import make_article, make_decision, make_project, make_suggestion
 
 
 def editor_data(response) -> dict:
@@ -45,7 +45,7 @@ def test_editor_page_inlines_text_labels_and_my_view(client, teammate, article):
         article, "quote", 0, 20, attrs={"speaker": "Ana <b>", "direct": True}, confidence=0.0
     )
     decided = make_suggestion(article, "speculation", 42, 65)
-    span_decide(span=decided, actor=teammate, decision="accept")
+    make_decision(decided, teammate)
     client.force_login(teammate)
     response = client.get(reverse("articles:article_detail", args=[article.pk]))
     assert response.status_code == 200
@@ -146,7 +146,10 @@ def test_queue_orders_in_progress_then_new_then_done(client, teammate, project):
     client.force_login(teammate)
     response = client.get(reverse("articles:article_list", args=[project.pk]))
     assert [a.pk for a in response.context["page"]] == [third.pk, second.pk, first.pk]
-    assert b"next" in response.content
+    html = response.content.decode()
+    # Only the first row not done is marked next.
+    assert f'<tr class="next state-in_progress" data-article-id="{third.pk}">' in html
+    assert html.count('<span class="pill next">next</span>') == 1
 
 
 def test_queue_filters_and_counts_pending_suggestions(client, teammate, owner, project):
@@ -154,9 +157,9 @@ def test_queue_filters_and_counts_pending_suggestions(client, teammate, owner, p
     other = make_article(project, "Nothing to see here at all.", title="Quiet")
     one = make_suggestion(article, "claim", 0, 26)
     make_suggestion(article, "speculation", 27, 40)
-    span_decide(span=one, actor=teammate, decision="accept")
+    make_decision(one, teammate)
     # The owner's decisions do not change the teammate's pending count.
-    span_decide(span=one, actor=owner, decision="reject")
+    make_decision(one, owner, "reject")
     Review.objects.create(article=other, annotator=teammate, state="done")
     client.force_login(teammate)
     url = reverse("articles:article_list", args=[project.pk])
@@ -185,9 +188,11 @@ def test_next_goes_to_next_undone_article_then_back_to_queue(client, teammate, p
     second = make_article(project, "Second article text.", title="Second")
     client.force_login(teammate)
     response = client.get(reverse("articles:article_next", args=[first.pk]))
+    assert response.status_code == 302
     assert response["Location"] == reverse("articles:article_detail", args=[second.pk])
     review_set_state(article=second, actor=teammate, state="done")
     response = client.get(reverse("articles:article_next", args=[first.pk]))
+    assert response.status_code == 302
     assert response["Location"] == reverse("articles:article_list", args=[project.pk])
 
 

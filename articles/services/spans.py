@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from articles.access import lock_article
+from articles.attributes import attrs_check
 from articles.errors import Conflict, DomainError, NotAllowed
 from articles.models import Article, Label, Role, Span, SpanEvent
 from articles.services.history import span_record, span_state
@@ -92,6 +93,7 @@ def span_create(
     """A human span in the actor's layer. Preconditions: actor is an editor (reviewer for gold)."""
     _check_label(article, label)
     start, end, text = span_offsets(article=article, start=start, end=end)
+    attrs_check(article.text, attrs or {}, label.attributes)
     _lock_for_write(article, actor, gold=gold)
     _check_overlap(article=article, label=label, start=start, end=end, annotator=actor, gold=gold)
     span = Span.objects.create(
@@ -253,6 +255,8 @@ def span_update(
         end=base.end if end is None else end,
     )
     new_attrs = base.attrs if attrs is None else attrs
+    if attrs is not None:
+        attrs_check(base.article.text, attrs, new_label.attributes)
     content_changed = (
         new_label.pk != base.label_id
         or (new_start, new_end) != (base.start, base.end)

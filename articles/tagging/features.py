@@ -34,7 +34,8 @@ _SENTENCE_END = re.compile(r"[.!?…][\"”»’')\]]*\s+[\"“«‘'(\[]?[A-Z]"
 _MARKS = re.compile('["“”«»„‘’]')
 _DIGIT = re.compile(r"\d")
 _MODALS = frozenset({"may", "might", "could", "would", "can"})
-_ADVERBS = frozenset(
+# Hedging adverbs: cues on their own (cues of the rules, and a feature).
+HEDGE_ADVERBS = frozenset(
     {
         "perhaps",
         "probably",
@@ -148,7 +149,7 @@ def _cue_kind(cue: str) -> str:
     first = cue.split()[0] if cue.split() else ""
     if first in _MODALS:
         return "modal" if " " not in cue else "frame"
-    if first in _ADVERBS:
+    if first in HEDGE_ADVERBS:
         return "adverb"
     if first == "whether":
         return "whether"

@@ -36,7 +36,7 @@ from typing import Any
 
 from articles.tagging.base import Suggestion
 from articles.tagging.calibration import calibrate
-from articles.tagging.features import speaker_kind
+from articles.tagging.features import HEDGE_ADVERBS, speaker_kind
 from articles.tagging.segment import Paragraph, paragraphs
 
 OPENERS = {'"': '"', "“": "”", "«": "»", "„": "“"}
@@ -958,7 +958,7 @@ def _is_boilerplate_para(text: str, para: Paragraph, index: int, count: int) -> 
     return index >= count - 3 and bool(_BIO.match(line))
 
 
-_CUE_STARTS = frozenset(
+_CUE_STARTS = HEDGE_ADVERBS | frozenset(
     {
         "may",
         "might",
@@ -975,19 +975,6 @@ _CUE_STARTS = frozenset(
         "suggested",
         "indicate",
         "indicates",
-        "perhaps",
-        "probably",
-        "possibly",
-        "likely",
-        "presumably",
-        "maybe",
-        "arguably",
-        "conceivably",
-        "apparently",
-        "allegedly",
-        "supposedly",
-        "potentially",
-        "unlikely",
         "whether",
         "i",
         "we",

@@ -5,17 +5,17 @@
 // showed before the action, and says so.
 import { failureText } from "./api.js";
 import { sameAttrs, withPicked } from "./attrform.js";
-import { createCommands } from "./commands.js";
 import { afterDecision, step } from "./order.js";
 import { confirmDone, toast } from "./panels.js";
 import { isPending } from "./spans.js";
-import { isSpace, trimUtf16 } from "./trim.js";
+import { createCommands } from "./undo.js";
 import { stepCp, wordBoundary } from "./offsets.js";
+import { isSpace, trimUtf16 } from "./trim.js";
 
 const SKIPPED = { ok: true, skipped: true };
 const FIELDS = ["label", "start", "end", "attrs", "note"];
 
-export function createActions({ data, article, store, view, queue, undo, api, editor }) {
+export function createActions({ data, article, store, view, queue, undo, api, editor, resync }) {
   const articleId = data.article.id;
   const { text, map } = article;
   const commands = createCommands({ store, view, api, articleId });
@@ -47,10 +47,18 @@ export function createActions({ data, article, store, view, queue, undo, api, ed
   }
 
   function notSaved(result, cancelled) {
+    // No answer in time: the server may still have saved it, so ask it what it has.
+    if (result.failure === "timeout") resync();
     const undone = cancelled
       ? `Your change and ${cancelled} made after it were undone here.`
       : "Your change was undone here.";
     toast(`Not saved. ${failureText(result)} ${undone}`, "error");
+  }
+
+  /** Give the focus back to `key` after a rollback, unless the user has moved it since
+   * (it is still where the action put it, `now`, or on nothing). */
+  function refocus(key, now) {
+    if (view.focusKey === now || view.focusKey === null) view.setFocus(key, { scroll: false });
   }
 
   /** Put span `obj` back as `before` (null: it was new, so it goes). */
@@ -114,7 +122,7 @@ export function createActions({ data, article, store, view, queue, undo, api, ed
       },
       fail: (res, cancelled) => {
         failedOne(obj, before, res, cancelled);
-        if (view.focusKey === next.key && here(obj)) view.setFocus(obj.key);
+        refocus(obj.key, next.key);
       },
       cancel: () => putBack(obj, before),
     });
@@ -133,7 +141,10 @@ export function createActions({ data, article, store, view, queue, undo, api, ed
         undo.push(commands.drawAgain(store.snapshot(obj)));
         toast("Span removed (Ctrl+Z brings it back).");
       },
-      fail: (res, cancelled) => failedOne(obj, before, res, cancelled),
+      fail: (res, cancelled) => {
+        failedOne(obj, before, res, cancelled);
+        refocus(obj.key, null);
+      },
       cancel: () => putBack(obj, before),
     });
   }
@@ -154,6 +165,7 @@ export function createActions({ data, article, store, view, queue, undo, api, ed
       annotator: data.user,
       version: 1,
     });
+    const focusedBefore = view.focusKey;
     view.redraw(obj);
     view.setFocus(obj.key);
     queue.push({
@@ -164,7 +176,10 @@ export function createActions({ data, article, store, view, queue, undo, api, ed
         view.redraw(obj);
         undo.push(commands.deleteDrawn(obj));
       },
-      fail: (res, cancelled) => failedOne(obj, null, res, cancelled),
+      fail: (res, cancelled) => {
+        failedOne(obj, null, res, cancelled);
+        refocus(focusedBefore, null);
+      },
       cancel: () => putBack(obj, null),
     });
   }
@@ -232,13 +247,15 @@ export function createActions({ data, article, store, view, queue, undo, api, ed
         return r.state === "failed" ? { ...r.result, ok: false } : { ok: true, state: r.state };
       },
       done: (r) => toast(r.state === "empty" ? "Nothing to undo." : "Undone."),
-      fail: (r) =>
+      fail: (r) => {
+        if (r.failure === "timeout") resync();
         toast(
           r.final
             ? `Not undone. ${failureText(r)} The span is shown as it is now.`
             : `Not undone. ${failureText(r)} Press Ctrl+Z to try again.`,
           "error",
-        ),
+        );
+      },
     });
   }
 

@@ -1,16 +1,13 @@
 // The editor page's entry module: reads the page data, builds the parts and wires them up.
-// The other modules read nothing at import time; the pure ones (offsets, trim, spans,
-// order, undo, savequeue, api, attrform, pretag) touch no DOM and are tested under Node
-// (tests/js/).
+// The other modules read nothing at import time; the pure parts (offsets, trim, spans and
+// labels, order and tracks, attrform, the undo stack, the API client and save queue, the
+// pre-tag poller) touch no DOM and are tested under Node (tests/js/).
 import { createActions } from "./actions.js";
-import { createApi, failureText } from "./api.js";
+import { SaveQueue, createApi } from "./api.js";
 import { createKeyboard } from "./keyboard.js";
-import { labelTable } from "./labels.js";
 import { OffsetMap } from "./offsets.js";
-import { toast } from "./panels.js";
-import { FINISHED, createPoller } from "./pretag.js";
-import { SaveQueue } from "./savequeue.js";
-import { SpanStore, fromRow } from "./spans.js";
+import { SpanStore, fromRow, labelTable } from "./spans.js";
+import { createSync } from "./sync.js";
 import { UndoStack } from "./undo.js";
 import { createView } from "./view.js";
 
@@ -46,50 +43,9 @@ const editor = {
 };
 window.annEditor = editor;
 
-const actions = createActions({ data, article, store, view, queue, undo, api, editor });
+const sync = createSync({ data, store, view, queue, api });
+const actions = createActions({ data, article, store, view, queue, undo, api, editor, resync: sync.resync });
 const keyboard = createKeyboard({ root, article, labels, store, view, actions, canEdit: data.can_edit });
-
-/** While pre-tagging is pending or running, wait for it; then load the suggestions. */
-function watchPretag() {
-  const pill = document.getElementById("pretag-pill");
-  const showState = (state, error = "") => {
-    if (!pill) return;
-    pill.hidden = state === "done";
-    pill.className = `pill pretag-${state}`;
-    pill.textContent = `pre-tag ${state}`;
-    pill.title = error;
-  };
-  const poller = createPoller({
-    check: async () => {
-      const res = await api.get(`articles/${data.article.id}/`);
-      if (!res.ok) return null;
-      showState(res.data.pretag_state, res.data.pretag_error ?? "");
-      return res.data.pretag_state;
-    },
-    onFinished: (state) => (state === "done" ? loadSuggestions() : toast("Pre-tagging failed: no suggestions for this article.", "error")),
-    hidden: () => document.hidden,
-  });
-  document.addEventListener("visibilitychange", () => {
-    if (!document.hidden) poller.shown();
-  });
-  poller.start();
-}
-
-/** The server's view of the spans, merged in after what is still being saved. */
-function loadSuggestions() {
-  const task = {
-    run: () => api.get(`articles/${data.article.id}/spans/`),
-    done: async (res) => {
-      const list = Array.isArray(res.data) ? res.data : (res.data.results ?? []);
-      const { added } = store.merge(list, queue.busy(task));
-      await view.redrawAll();
-      const n = added.length;
-      toast(n ? `Pre-tagging finished: ${n} new suggestion${n === 1 ? "" : "s"}.` : "Pre-tagging finished.");
-    },
-    fail: (res) => toast(`The new suggestions could not be loaded. ${failureText(res)} Reload the page to see them.`, "error"),
-  };
-  queue.push(task);
-}
 
 view.text.installLabelStyles();
 for (const r of data.spans.rows) store.add(fromRow(r, data.spans, labels, data.user));
@@ -121,6 +77,6 @@ requestAnimationFrame(() => {
     await view.text.drawTheRest();
     performance.mark("all-spans-drawn");
     document.body.dataset.ready = "1";
-    if (!FINISHED.has(data.article.pretag_state)) watchPretag();
+    sync.watchPretag();
   });
 });

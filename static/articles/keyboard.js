@@ -4,7 +4,7 @@
 // In a field of the detail card, Enter saves the field and Esc puts it back.
 import { fieldsOf, firstField } from "./attrform.js";
 import { anyDialogOpen, openBulk, toast, toggle } from "./panels.js";
-import { selectionCp } from "./selection.js";
+import { selectionCp } from "./render.js";
 
 const FORM_TAGS = new Set(["INPUT", "SELECT", "TEXTAREA"]);
 
@@ -14,6 +14,9 @@ export function createKeyboard({ root, article, labels, store, view, actions, ca
   const setPicking = (value) => {
     picking = value;
     document.body.classList.toggle("picking", Boolean(value));
+    for (const btn of document.querySelectorAll("[data-pick]")) {
+      btn.setAttribute("aria-pressed", String(btn.dataset.pick === value?.field.name));
+    }
   };
   const focused = () => view.focused();
   const backToText = () => root.focus({ preventScroll: true });

@@ -2,7 +2,7 @@
 // page adds (key, UTF-16 extent u0/u1, text, underline track, the extent last drawn r0/r1).
 // Every change of a span's fields goes through add(), adopt(), update(), remove() or
 // restore(), so the text order is re-sorted exactly when a span moves, appears or goes.
-// No DOM here.
+// Also the labels table. No DOM here.
 import { textOrder } from "./order.js";
 
 // Fields the page adds; everything else on a span object came from the server.
@@ -175,4 +175,28 @@ export class SpanStore {
     }
     return { added, changed, removed };
   }
+}
+
+/** The status word of a span: its kind as the server worked it out (or as the action that
+ * is being saved sets it), "saving" while a new span has no id yet. */
+export function statusWord(o) {
+  return typeof o.id === "string" ? "saving" : o.kind;
+}
+
+// ---- The project's labels as the page data sends them: name, colour, pattern, hotkey and the
+// attributes their spans carry. Nothing here knows a label by name.
+
+/** Labels by name and by hotkey; `idx` is the label's index in the page data's list. */
+export function labelTable(list) {
+  const labels = list.map((l, idx) => ({ ...l, idx, attributes: l.attributes ?? [] }));
+  const byName = new Map(labels.map((l) => [l.name, l]));
+  const byHotkey = new Map(labels.filter((l) => l.hotkey).map((l) => [l.hotkey, l.name]));
+  return {
+    list: labels,
+    byName,
+    byHotkey,
+    get: (name) => byName.get(name),
+    at: (idx) => labels[idx],
+    index: (name) => byName.get(name)?.idx ?? 0,
+  };
 }

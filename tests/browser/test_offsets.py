@@ -1,5 +1,5 @@
 """The editor's offsets in Chromium: UTF-16 ↔ code points (offsets.js) and DOM Range → code
-points (selection.js)."""
+points (render.js)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ CONVERT_JS = """async ([text]) => {
 }"""
 
 RANGE_JS = """async ([text, pieces, u0, u1]) => {
-  const m = await import('/static/articles/selection.js');
+  const m = await import('/static/articles/render.js');
   const root = document.createElement('div');
   root.setAttribute('data-article-text', '');
   // Nested elements like the editor draws, so boundaries sit in different text nodes.

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { labelTable } from "../../static/articles/labels.js";
+import { labelTable } from "../../static/articles/spans.js";
 import { afterDecision, assignAllTracks, assignTrack, step, textOrder } from "../../static/articles/order.js";
 
 const labels = labelTable([{ name: "claim" }, { name: "quote", hotkey: "2" }, { name: "speculation" }]);

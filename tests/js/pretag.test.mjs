@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { createPoller } from "../../static/articles/pretag.js";
+import { createPoller } from "../../static/articles/sync.js";
 
 // A clock the test advances by hand: timers fire in order of their due time.
 function manualClock() {

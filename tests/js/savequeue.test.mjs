@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { SaveQueue } from "../../static/articles/savequeue.js";
+import { SaveQueue } from "../../static/articles/api.js";
 
 // A call whose answer the test gives when it wants to.
 function later() {
@@ -35,6 +35,8 @@ test("tasks run one at a time in order; idle() resolves after the last", async (
   const gate = later();
   queue.push(task("a", log, { gate }));
   queue.push(task("b", log));
+  assert.deepEqual(log, []); // calls start once the pushing code has returned
+  await null;
   assert.deepEqual(log, ["run a"]);
   assert.equal(queue.pending, 2);
   const idle = queue.idle();

@@ -3,9 +3,8 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { labelTable } from "../../static/articles/labels.js";
 import { OffsetMap } from "../../static/articles/offsets.js";
-import { SpanStore, fromRow, isPending } from "../../static/articles/spans.js";
+import { SpanStore, fromRow, isPending, labelTable, statusWord } from "../../static/articles/spans.js";
 
 const TEXT = "Officials said the bridge 🌉 opened. It may close.";
 const labels = labelTable([{ name: "claim" }, { name: "quote" }, { name: "speculation" }]);
@@ -143,4 +142,10 @@ test("merge adds new suggestions, follows the server, and keeps what is being sa
   assert.equal(store.get(kept.key), kept);
   assert.equal(store.findId(9), undefined);
   assert.deepEqual(store.ordered().map((o) => o.id), [1, 2, 10, "new1", 4]);
+});
+
+test("the status word is the kind, or 'saving' while a new span has no id", () => {
+  assert.equal(statusWord({ id: "new1", kind: "human" }), "saving");
+  assert.equal(statusWord({ id: 4, kind: "edited" }), "edited");
+  assert.equal(statusWord({ id: 5, kind: "suggested" }), "suggested");
 });

@@ -1,5 +1,6 @@
 from typing import Any
 
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -112,3 +113,10 @@ class ImportJobAdmin(admin.ModelAdmin):
 class SnapshotAdmin(admin.ModelAdmin):
     list_display = ["project", "version", "format", "state", "article_count", "span_count"]
     list_filter = ["state", "format"]
+
+
+# django-axes registers its three tables; we write only the failed attempts (its access log
+# is off and its failure log is not enabled), so the other two would be empty pages.
+for _model in (AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

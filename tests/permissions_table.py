@@ -147,6 +147,9 @@ class World:
             "import_id": self.import_job,
             "snapshot_id": self.snapshot,
             "username": self.member,
+            # A password-reset link that was never sent (no link is valid for the matrix).
+            "uidb64": "MQ",
+            "token": "0-0",
         }
 
 
@@ -256,6 +259,32 @@ ROWS: list[Row] = [
         page_user(Status(302, location=r"^/accounts/profile/$")),
         body={"action": "regenerate"},
     ),
+    # Password change (signed in) and reset (anyone; a wrong link shows "no longer works").
+    Row("GET", "accounts/password/change/", page_user(200)),
+    Row(
+        "POST",
+        "accounts/password/change/",
+        page_user(Status(302, location=r"^/accounts/profile/$")),
+        body=lambda world, role: {
+            "old_password": PASSWORD,
+            "new_password1": "a-brand-new-passphrase",
+            "new_password2": "a-brand-new-passphrase",
+        },
+    ),
+    Row("PUT", "accounts/password/change/", page_user(200)),
+    Row("GET", "accounts/password/reset/", public(200)),
+    Row(
+        "POST",
+        "accounts/password/reset/",
+        public(Status(302, location=r"^/accounts/password/reset/sent/$")),
+        body={"email": "nobody@example.org"},
+    ),
+    Row("PUT", "accounts/password/reset/", public(200)),
+    Row("GET", "accounts/password/reset/sent/", public(200)),
+    Row("GET", "accounts/password/reset/<uidb64>/<token>/", public(200)),
+    Row("POST", "accounts/password/reset/<uidb64>/<token>/", public(200)),
+    Row("PUT", "accounts/password/reset/<uidb64>/<token>/", public(200)),
+    Row("GET", "accounts/password/reset/done/", public(200)),
     # The API's description: documentation, no project data.
     Row("GET", "api/schema/", public(200)),
     Row("GET", "api/docs/", public(200)),
@@ -408,6 +437,8 @@ def options_expect(route: str) -> Expect:
     API user (the API's own docs: anyone), anyone on pages."""
     if route.startswith("api/") and route not in ("api/schema/", "api/docs/"):
         return api_user(200)
+    if route == "accounts/password/change/":
+        return page_user(200)  # signed-in users only, whatever the method
     return public(200)
 
 
@@ -445,7 +476,10 @@ def admin_expect(route: str, method: str) -> Expect:
 
 
 # What our ModelAdmins refuse even the superuser.
-ADMIN_REFUSED = {"articles/spanevent/add/": Status(403)}  # history is append-only
+ADMIN_REFUSED = {
+    "articles/spanevent/add/": Status(403),  # history is append-only
+    "axes/accessattempt/add/": Status(403),  # failed sign-ins are recorded, never made up
+}
 
 
 def _admin_superuser_get(tail: str) -> Status:

@@ -405,8 +405,9 @@ def _fixed(kwargs: dict[str, object]) -> Builder:
 def test_the_admin_is_for_staff_only(
     world: World, cast: Cast, caller: Caller, project: Project, article: Article
 ) -> None:
-    # Rows for the admin's other models: a group, an event and a review.
+    # Rows for the admin's other models: a group, an event, a review, a failed sign-in.
     Group.objects.create(name="Desk")
+    Client().post("/accounts/login/", {"username": "nobody", "password": "wrong"})
     span_create(article=article, label=label(project, "claim"), start=0, end=41, actor=cast[EDITOR])
     review_set_state(article=article, actor=cast[EDITOR], state="in_progress")
     failures: list[str] = []

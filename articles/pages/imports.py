@@ -48,6 +48,9 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         one = super().clean
         items = data if isinstance(data, list | tuple) else [data]
+        if not items:
+            one(None, initial)  # refused when required, as a missing single file is
+            return []
         return [one(item, initial) for item in items]
 
 
@@ -65,6 +68,7 @@ class FileImportForm(PageForm):
             ("ignore", "nothing (text only)"),
         ],
         initial="machine",
+        required=False,  # left out: suggestions, as the API's default
     )
     pretag = forms.BooleanField(label="Pre-tag the new articles", required=False, initial=True)
 
@@ -185,7 +189,7 @@ def _import(
                 name=upload.name or "file",
                 data=upload.read(),
                 actor=actor,
-                spans_as=values["spans_as"],
+                spans_as=values["spans_as"] or "machine",
                 pretag=values["pretag"],
             )
         except DomainError as error:

@@ -139,8 +139,11 @@ def _label_page(
     formset: Any,
     label: Label | None = None,
     status: int = 200,
+    delete_error: str = "",
 ) -> HttpResponse:
-    context = project_context(project, "labels", form=form, formset=formset, label=label)
+    context = project_context(
+        project, "labels", form=form, formset=formset, label=label, delete_error=delete_error
+    )
     if label is not None:
         context["span_count"] = label.spans.count()
     return render(request, TEMPLATE, context, status=status)
@@ -247,8 +250,13 @@ def label_delete(request: SignedInHttpRequest, project_id: int, label_id: int) -
     try:
         services.label_delete(label=label, actor=request.user)
     except DomainError as error:
-        form, formset = _stored(label)
-        form.add_error(None, f"The label was kept: {error.message}")
-        return _label_page(request, project, form, formset, label=label, status=400)
+        return _label_page(
+            request,
+            project,
+            *_stored(label),
+            label=label,
+            status=400,
+            delete_error=f"The label was kept: {error.message}",
+        )
     messages.success(request, f"Deleted the label {label.name}.")
     return redirect("articles:project_labels", project_id=project.pk)

@@ -144,4 +144,5 @@ def project_contents(project: Project) -> dict[str, int]:
         .get()
     )
     row: dict[str, Any] = dict(counts)
-    return {name.removesuffix("_count"): int(value) for name, value in row.items()}
+    # article_count → articles: the names a template reads.
+    return {f"{name.removesuffix('_count')}s": int(value) for name, value in row.items()}

@@ -7,7 +7,9 @@
   const SNAPSHOT_DELAY = 1500;
 
   async function refresh() {
-    const query = new URLSearchParams(new FormData(form)).toString();
+    // Empty choices are left out of the address, so that it reads like the choices made.
+    const filled = [...new FormData(form)].filter(([, value]) => value !== "");
+    const query = new URLSearchParams(filled).toString();
     const url = `${location.pathname}?${query}`;
     let html;
     try {

@@ -53,7 +53,8 @@ class ProjectStats:
 
 def project_stats(project: Project) -> ProjectStats:
     """Articles per pre-tag state, each annotating member's articles per review state, and
-    spans per label and status (suggestions and every layer). Four queries."""
+    spans per label and status (suggestions and every layer). Five queries, six when someone
+    who reviewed here has left the project."""
     by_pretag = dict.fromkeys(Article.PretagState.values, 0)
     rows = (
         Article.objects.filter(project=project)

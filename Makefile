@@ -6,6 +6,10 @@ STAMP  := $(VENV)/.installed-stamp
 # Optional extras to install beside the dev tools; CI adds spacy so the DocBin export is
 # read back by spaCy itself.
 EXTRAS ?= dev
+# Where `make run` serves: `make run PORT=8080`, or `make run ADDR=0.0.0.0:8080` for other
+# machines (their name for this one must be in ALLOWED_HOSTS).
+PORT   ?= 8000
+ADDR   ?= 127.0.0.1:$(PORT)
 
 .PHONY: run test install lint typecheck jstest format check-migrations worker clean
 
@@ -17,11 +21,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Embedded mode: SQLite, a filesystem broker and a real Celery worker, on 127.0.0.1:8000.
+## Embedded mode: SQLite, a filesystem broker and a real Celery worker, on $(ADDR).
 run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py setup_demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py run_embedded
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py run_embedded --addr $(ADDR)
 
 ## The whole suite: lint, types, migrations in sync, the editor's unit tests (Node), then
 ## pytest (SQLite unless DATABASE_URL is set).

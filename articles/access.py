@@ -236,3 +236,13 @@ def lock_article(user: AnyUser, article: Article, *, at_least: Role, action: str
     if role is None or not role.covers(at_least):
         raise NotAllowed(f"Your role in this project does not allow you to {action}.")
     return role
+
+
+def can_create_projects(user: AnyUser) -> bool:
+    """Who may start a project (and so become its admin): staff users."""
+    return bool(user.is_authenticated and user.is_staff)
+
+
+def require_project_creator(user: AnyUser) -> None:
+    if not can_create_projects(user):
+        raise NotAllowed("Only staff users create projects; ask an administrator.")

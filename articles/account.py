@@ -34,8 +34,14 @@ def profile(request: SignedInHttpRequest) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "regenerate":
+            replaced = Token.objects.filter(user=request.user).exists()
             token_regenerate(user=request.user)
-            messages.success(request, "A new token was created; the old one no longer works.")
+            messages.success(
+                request,
+                "A new token was created. It replaces your older token, which no longer works."
+                if replaced
+                else "A token was created. You had none before, so no script used one.",
+            )
         elif action == "revoke":
             if token_revoke(user=request.user):
                 messages.success(request, "Your token was revoked.")

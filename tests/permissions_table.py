@@ -115,6 +115,19 @@ def page_user(ok: int | Status = 200) -> Expect:
     return {ANONYMOUS: LOGIN, **{role: _status(ok) for role in ROLES[1:]}}
 
 
+def page_role(at_least: str, ok: int | Status = 200) -> Expect:
+    """A management page inside a project: login redirect, 404 for outsiders, 403 below
+    ``at_least``, ``ok`` from it up and for the superuser."""
+    allowed = MEMBERS[MEMBERS.index(at_least) :]
+    members = {role: _status(ok) if role in allowed else Status(403) for role in MEMBERS}
+    return {ANONYMOUS: LOGIN, OUTSIDER: Status(404), **members, SUPERUSER: _status(ok)}
+
+
+def page_staff(ok: int | Status = 200) -> Expect:
+    """A page for staff (of the cast, the superuser): other signed-in users 403."""
+    return {ANONYMOUS: LOGIN, **{role: Status(403) for role in ROLES[1:-1]}, SUPERUSER: _status(ok)}
+
+
 def public(ok: int | Status = 200) -> Expect:
     return {role: _status(ok) for role in ROLES}
 
@@ -209,6 +222,24 @@ CLAIM = {"label": "claim", "start": 0, "end": 41}
 ARTICLE = {"title": "Letter", "text": "A reader writes that the ferry may stop in winter."}
 HOME = Status(302, location=r"^/$")
 QUEUE_OR_NEXT = Status(302, location=r"^/(articles|projects)/\d+/$")
+# The management pages answer a write with a redirect to the page that shows it.
+SAVED = Status(302, location=r"^/projects/\d+/")
+LABEL_FORM = {
+    "name": "opinion",
+    "color": "#336699",
+    "pattern": "solid",
+    "hotkey": "",
+    "description": "",
+    "attr-TOTAL_FORMS": "0",
+    "attr-INITIAL_FORMS": "0",
+    "attr-MIN_NUM_FORMS": "0",
+    "attr-MAX_NUM_FORMS": "20",
+}
+
+
+def invitation(world: World, role: str) -> dict[str, object]:
+    """An invitation link whose token is not valid: its page says so to anyone."""
+    return {"uidb64": "MQ", "token": "not-a-token"}
 
 
 def _listed_to_members(key: str, attribute: str) -> Check:
@@ -429,6 +460,80 @@ ROWS: list[Row] = [
     Row("GET", "projects/<int:project_id>/", page(200)),
     Row("GET", "articles/<int:article_id>/", page(200), check=_read_only_for_viewers),
     Row("GET", "articles/<int:article_id>/next/", page(QUEUE_OR_NEXT)),
+    # Management pages: projects.
+    Row("GET", "projects/new/", page_staff(200)),
+    Row("POST", "projects/new/", page_staff(SAVED), body={"name": "Letters desk", "tagger": ""}),
+    Row("GET", "projects/<int:project_id>/settings/", page_role(ADMIN)),
+    Row(
+        "POST",
+        "projects/<int:project_id>/settings/",
+        page_role(ADMIN, SAVED),
+        body={"name": "Opinion desk", "description": "Letters.", "tagger": ""},
+    ),
+    Row("GET", "projects/<int:project_id>/delete/", page_role(ADMIN)),
+    Row(
+        "POST",
+        "projects/<int:project_id>/delete/",
+        page_role(ADMIN, HOME),
+        body={"confirm": "Opinion desk"},
+    ),
+    Row("GET", "projects/<int:project_id>/stats/", page(200)),
+    # Members and accounts.
+    Row("GET", "projects/<int:project_id>/members/", page(200)),
+    Row(
+        "POST",
+        "projects/<int:project_id>/members/",
+        page_role(ADMIN, SAVED),
+        body={"user": "outsider", "role": "viewer"},
+    ),
+    Row(
+        "POST",
+        "projects/<int:project_id>/members/<str:username>/",
+        page_role(ADMIN, SAVED),
+        body={"role": "editor"},
+    ),
+    Row("GET", "projects/<int:project_id>/accounts/new/", page_role(ADMIN)),
+    Row(
+        "POST",
+        "projects/<int:project_id>/accounts/new/",
+        page_role(ADMIN, 200),
+        body={"username": "newcomer", "email": "", "role": "editor", "access": "invite"},
+    ),
+    Row("GET", "invitations/<uidb64>/<token>/", public(200), kwargs=invitation),
+    Row("POST", "invitations/<uidb64>/<token>/", public(200), kwargs=invitation),
+    # Labels.
+    Row("GET", "projects/<int:project_id>/labels/", page(200)),
+    Row("GET", "projects/<int:project_id>/labels/new/", page_role(ADMIN)),
+    Row("POST", "projects/<int:project_id>/labels/new/", page_role(ADMIN, SAVED), body=LABEL_FORM),
+    Row("GET", "projects/<int:project_id>/labels/<int:label_id>/", page_role(ADMIN)),
+    Row(
+        "POST",
+        "projects/<int:project_id>/labels/<int:label_id>/",
+        page_role(ADMIN, SAVED),
+        body={**LABEL_FORM, "name": "quote"},
+    ),
+    Row(
+        "POST",
+        "projects/<int:project_id>/labels/<int:label_id>/delete/",
+        page_role(ADMIN, SAVED),
+        kwargs=unused_label,
+    ),
+    # Import ("editor … imports") and export ("viewer … can read and export").
+    Row("GET", "projects/<int:project_id>/import/", page_role(EDITOR)),
+    Row(
+        "POST",
+        "projects/<int:project_id>/import/",
+        page_role(EDITOR, SAVED),
+        body={"source": "text", "text-title": "Letter", "text-text": ARTICLE["text"]},
+    ),
+    Row("GET", "projects/<int:project_id>/imports/<int:import_id>/", page(200)),
+    Row("GET", "projects/<int:project_id>/export/", page(200)),
+    Row(
+        "POST",
+        "projects/<int:project_id>/export/",
+        page(SAVED),
+        body={"format": "jsonl", "status": "accepted"},
+    ),
 ]
 
 

@@ -107,7 +107,10 @@ def test_guidelines_panel_renders_markdown_escaped(client, owner, project, artic
     assert "<h2>Our rules</h2>" in html
     assert "<strong>claims</strong> &lt;script&gt;" in html
     page = client.get(reverse("articles:guidelines")).content.decode()
-    assert "<h2>Offsets</h2>" in page and "<code>" in page
+    assert "<h2>Marking a span</h2>" in page and "<strong>without</strong>" in page
+    # Written for editors: nothing about how the software counts characters.
+    for word in ("code point", "UTF-16", "offset", "the editor must"):
+        assert word not in page
 
 
 @pytest.mark.parametrize("count", [5, 500])
@@ -167,10 +170,43 @@ def test_queue_filters_and_counts_pending_suggestions(client, teammate, owner, p
     assert rows[article.pk].pending_count == 1
     assert rows[article.pk].mine_count == 1
     assert rows[other.pk].pending_count == 0
-    assert [a.pk for a in client.get(url, {"review": "new"}).context["page"]] == [article.pk]
-    assert [a.pk for a in client.get(url, {"review": "done"}).context["page"]] == [other.pk]
+    # The API's filter names.
+    assert [a.pk for a in client.get(url, {"review_state": "new"}).context["page"]] == [article.pk]
+    assert [a.pk for a in client.get(url, {"review_state": "done"}).context["page"]] == [other.pk]
     assert [a.pk for a in client.get(url, {"q": "quiet"}).context["page"]] == [other.pk]
-    assert list(client.get(url, {"pretag": "done"}).context["page"]) == []
+    assert list(client.get(url, {"pretag_state": "done"}).context["page"]) == []
+    pending = client.get(url, {"pretag_state": "pending", "review_state": "done"})
+    assert [a.pk for a in pending.context["page"]] == [other.pk]
+
+
+def test_queue_reports_an_unknown_filter_or_value(client, teammate, project, article):
+    client.force_login(teammate)
+    url = reverse("articles:article_list", args=[project.pk])
+    renamed = client.get(url, {"review": "done"})
+    assert renamed.status_code == 400
+    assert renamed.context["page"] is None
+    assert (
+        "Unknown filter &#x27;review&#x27;: the filters are review_state, pretag_state and q."
+        in renamed.content.decode()
+    )
+    wrong = client.get(url, {"pretag_state": "finished"})
+    assert wrong.status_code == 400
+    assert wrong.context["filters"].errors == {
+        "pretag_state": ["Select a valid choice. finished is not one of the available choices."]
+    }
+    assert b"Bridge" not in wrong.content  # no rows for a filter that was not applied
+
+
+def test_queue_pager_keeps_the_filters(client, teammate, project, monkeypatch):
+    from articles.pages import queue
+
+    monkeypatch.setattr(queue, "QUEUE_PAGE_SIZE", 2)
+    for i in range(3):
+        make_article(project, f"Queue article {i} about the harbour.", title=f"Harbour {i}")
+    client.force_login(teammate)
+    url = reverse("articles:article_list", args=[project.pk])
+    html = client.get(url, {"q": "harbour", "pretag_state": "pending"}).content.decode()
+    assert 'href="?pretag_state=pending&amp;q=harbour&amp;page=2"' in html
 
 
 def test_queue_queries_are_constant(client, teammate, project, django_assert_max_num_queries):

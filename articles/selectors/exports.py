@@ -326,3 +326,11 @@ def spans_as_json(spans: QuerySet[Span]) -> dict[int, tuple[str, int]]:
         .values_list("article_id", "spans_json", "span_count")
     )
     return {article_id: (text, count) for article_id, text, count in rows}
+
+
+def export_totals(project: Project, filters: ExportFilters) -> tuple[int, int]:
+    """How many articles and spans an export with these filters holds (two counts), for
+    the export page to say before anyone downloads."""
+    articles = export_articles(project, filters)
+    spans = Span.objects.filter(_span_condition(filters), article__in=articles.values("pk"))
+    return articles.count(), spans.count()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count
 
 from articles.access import access_import
-from articles.models import Article, ImportJob, Role
+from articles.models import Article, ImportJob, Project, Role
 from articles.types import AnyUser
 
 
@@ -31,3 +33,46 @@ def import_progress(job: ImportJob) -> dict[str, int]:
 
 def import_article_ids(job: ImportJob, *, limit: int = 1000) -> list[int]:
     return list(job.articles.order_by("id").values_list("id", flat=True)[:limit])
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    job: ImportJob
+    pretag: dict[str, int]  # the job's articles per pre-tag state, every state present
+
+    @property
+    def pretag_finished(self) -> bool:
+        return not (
+            self.pretag[Article.PretagState.PENDING] or self.pretag[Article.PretagState.RUNNING]
+        )
+
+    @property
+    def finished(self) -> bool:
+        """Nothing will change by itself any more: the import ended and so did its tagging
+        (a failed import has no articles)."""
+        if self.job.state == ImportJob.State.FAILED:
+            return True
+        return self.job.state == ImportJob.State.DONE and self.pretag_finished
+
+
+def import_list(*, project: Project, limit: int = 10) -> list[ImportProgress]:
+    """The project's latest imports, newest first, with their tagging progress (two queries)."""
+    jobs = list(
+        ImportJob.objects.filter(project=project)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    counts = {job.pk: dict.fromkeys(Article.PretagState.values, 0) for job in jobs}
+    rows = (
+        Article.objects.filter(import_job_id__in=list(counts))
+        .order_by()
+        .values_list("import_job_id", "pretag_state")
+        .annotate(n=Count("id"))
+    )
+    for job_id, state, count in rows:
+        counts[job_id][state] = count
+    return [ImportProgress(job, counts[job.pk]) for job in jobs]
+
+
+def import_detail(job: ImportJob) -> ImportProgress:
+    return ImportProgress(job, import_progress(job))

@@ -10,7 +10,24 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def parse_addr(value: str) -> tuple[str, int]:
+    """``ADDR`` as ``make run`` passes it: ``PORT``, ``HOST:PORT`` or ``[IPv6]:PORT``."""
+    text = value.strip()
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        host, port = "127.0.0.1", text
+    host = host.strip("[]")
+    if not port.isdigit() or not 0 < int(port) < 65536 or not host or " " in host:
+        raise CommandError(
+            f"ADDR={value!r} is not an address: use PORT (e.g. 8080) or HOST:PORT "
+            "(e.g. 0.0.0.0:8080)."
+        )
+    return host, int(port)
 
 
 class Command(BaseCommand):
@@ -21,6 +38,8 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=1)
 
     def handle(self, *args: Any, addr: str, concurrency: int, **options: Any) -> None:
+        host, port = parse_addr(addr)
+        addr = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         python = sys.executable
         env = os.environ.copy()
         worker = subprocess.Popen(
@@ -38,6 +57,11 @@ class Command(BaseCommand):
                 " — Ctrl+C stops both."
             )
         )
+        if host not in _LOOPBACK and host not in settings.ALLOWED_HOSTS:
+            self.stdout.write(
+                f"Other machines reach it by a name or address that ALLOWED_HOSTS must list "
+                f"(now {','.join(settings.ALLOWED_HOSTS) or 'empty'})."
+            )
         children = [web, worker]
         try:
             while all(child.poll() is None for child in children):

@@ -58,7 +58,9 @@ def test_upload_jsonl_and_read_progress(client_for, owner, project):
         "batch.jsonl", "\n".join(json.dumps(x) for x in lines).encode(), "application/jsonl"
     )
     client = client_for(owner)
-    response = client.post(f"/api/projects/{project.pk}/imports/", {"file": upload})
+    response = client.post(
+        f"/api/projects/{project.pk}/imports/", {"file": upload}, format="multipart"
+    )
     assert response.status_code == 201, response.json()
     job = response.json()
     assert (job["total"], job["created_count"], job["duplicate_count"]) == (4, 3, 1)
@@ -70,7 +72,9 @@ def test_upload_jsonl_and_read_progress(client_for, owner, project):
 def test_bad_line_is_400_with_line_and_nothing_written(client_for, owner, project):
     data = b'{"text": "A fine first article."}\n{"text": ""}\n'
     response = client_for(owner).post(
-        f"/api/projects/{project.pk}/imports/", {"file": SimpleUploadedFile("b.jsonl", data)}
+        f"/api/projects/{project.pk}/imports/",
+        {"file": SimpleUploadedFile("b.jsonl", data)},
+        format="multipart",
     )
     assert response.status_code == 400
     assert response.json() == {"text": ["b.jsonl line 2: field 'text' is empty."]}
@@ -83,6 +87,7 @@ def test_too_large_upload_is_413(client_for, owner, project):
         response = client_for(owner).post(
             f"/api/projects/{project.pk}/imports/",
             {"file": SimpleUploadedFile("b.txt", b"Title\n" + b"x" * 50)},
+            format="multipart",
         )
     assert response.status_code == 413
     assert "IMPORT_MAX_UPLOAD_BYTES" in response.json()["file"][0]

@@ -53,29 +53,59 @@ CONFLICT = {
 TAKEN = {409: error_response("The name is already taken: {field: [message]}")}
 
 
+# JSON types each kind of field takes from a JSON body. DRF would coerce (``0`` for
+# ``false``, ``5`` for ``"5"``), which the schema does not promise and a client should not
+# rely on.
+_JSON_TYPES: list[tuple[type[serializers.Field], tuple[type, ...], str]] = [
+    (serializers.BooleanField, (bool,), "a boolean"),
+    (serializers.IntegerField, (int,), "an integer"),
+    (serializers.FloatField, (int, float), "a number"),
+    (serializers.CharField, (str,), "a string"),
+    (serializers.ChoiceField, (str,), "a string"),
+    (serializers.DateTimeField, (str,), "a string"),
+    (serializers.DateField, (str,), "a string"),
+]
+
+
+def _json_type_error(field: serializers.Field, value: Any) -> str | None:
+    if value is None:
+        return None  # the field's allow_null decides
+    if isinstance(field, serializers.ListField) and isinstance(value, list):
+        for item in value:
+            if wrong := _json_type_error(field.child, item):
+                return f"Each item: {wrong[0].lower()}{wrong[1:]}"
+        return None
+    for kind, types, name in _JSON_TYPES:
+        if isinstance(field, kind):
+            if isinstance(value, types) and not (isinstance(value, bool) and bool not in types):
+                return None
+            return f"Must be {name}."
+    return None
+
+
 class StrictInput(serializers.Serializer):
     """The base of every input serializer (body or query string).
 
     A key the serializer does not declare is a 400 naming it, not silently ignored (a typo
     like ``lable`` would otherwise look like success); a string the database cannot store
     (NUL, lone surrogate) or JSON nested too deeply is a 400 on its field, whatever the
-    field type.
+    field type; and in a JSON body each value must have the JSON type its field declares.
+    Query strings and multipart forms carry only text, so there the fields parse it.
     """
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):
             errors: dict[str, list[str]] = {}
-            writable = [name for name, field in self.fields.items() if not field.read_only]
-            for key in data:
-                if key not in writable:
-                    errors[str(key)] = [f"Unknown field; this input takes: {', '.join(writable)}."]
-                    continue
-                values = data.getlist(key) if isinstance(data, QueryDict) else [data[key]]
-                for value in values:
-                    problem = json_problem(value)
-                    if problem:
-                        errors[key] = [f"The value {problem}."]
-                        break
+            fields = {name: field for name, field in self.fields.items() if not field.read_only}
+            from_text = self.context.get("from_text", False)
+            for key, value in data.items():
+                field = fields.get(key)
+                if field is None:
+                    errors[str(key)] = [f"Unknown field; this input takes: {', '.join(fields)}."]
+                elif problem := json_problem(value):
+                    errors[key] = [f"The value {problem}."]
+                elif not from_text and (wrong := _json_type_error(field, value)):
+                    errors[key] = [wrong]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
@@ -159,8 +189,9 @@ def csv_list(value: str) -> list[str]:
 
 def validated(serializer_class: type[StrictInput], data: Any, **kwargs: Any) -> Any:
     """The validated data of an input serializer; a 400 with field messages otherwise."""
-    if isinstance(data, QueryDict):  # a query string, or a multipart body
+    if isinstance(data, QueryDict):  # a query string, or a multipart body: all text
         data = _plain_query(data)
+        kwargs["context"] = {**kwargs.get("context", {}), "from_text": True}
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data

@@ -27,7 +27,14 @@ def text_problem(value: str) -> str | None:
     if found is None:
         return None
     what = "a NUL character" if found.group() == "\x00" else "a lone surrogate"
-    return f"contains {what} (at character {found.start()}), which cannot be stored"
+    at = found.start()
+    line = value.count("\n", 0, at)
+    if line:
+        column = at - value.rindex("\n", 0, at)
+        where = f"line {line + 1}, column {column} of the value"
+    else:
+        where = f"character {at + 1}"
+    return f"contains {what} (at {where}), which cannot be stored"
 
 
 def json_problem(value: Any, *, max_depth: int = MAX_JSON_DEPTH) -> str | None:

@@ -19,8 +19,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import override_settings
 
+from articles.errors import DomainError
 from articles.models import Article, ImportJob
-from articles.services import import_upload
+from articles.services import article_create, import_upload
 from articles.storable import MAX_JSON_DEPTH
 
 BODY = "The harbour board met on Friday. It may approve the plan in June."
@@ -342,3 +343,17 @@ def test_upload_name_with_unstorable_characters_is_stored_safely(owner, project)
         project=project, name="we\x00ird\udc00.txt", data=b"Title\nA body.\n", actor=owner
     )
     assert (job.state, job.source) == ("done", "we\ufffdird\ufffd.txt")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"text": "Null \x00 inside."}, r"^The article text contains a NUL character"),
+        ({"text": "Fine.", "title": "Half \udc00"}, r"^The title contains a lone surrogate"),
+        ({"text": "Fine.", "author": "A\x00B"}, r"^The author contains a NUL character"),
+    ],
+)
+def test_article_create_refuses_unstorable_text(project, fields, message):
+    with pytest.raises(DomainError, match=message):
+        article_create(project=project, **fields)
+    assert not Article.objects.filter(project=project).exists()

@@ -124,7 +124,8 @@ def test_schema_documents_import_endpoints(client_for, owner):
     assert "/api/imports/{import_id}/" in schema["paths"]
 
 
-def test_import_from_url_served_locally(client_for, owner, project):
+def test_import_from_url_served_locally(client_for, owner, project, settings):
+    settings.IMPORT_URL_ALLOWED_HOSTS = ["127.0.0.1"]  # the tests' own server
     page = (
         b"<html><head><title>Dam report</title></head><body><nav>Menu</nav><article>"
         b"<h1>Dam report</h1><p>Engineers inspected the dam on Thursday and found two cracks "
@@ -141,3 +142,29 @@ def test_import_from_url_served_locally(client_for, owner, project):
     assert article.title == "Dam report" and article.source_url == url
     assert article.text.startswith("Engineers inspected the dam")
     assert "Menu" not in article.text
+
+
+def test_url_import_of_a_loopback_page_is_refused_without_a_request(client_for, teammate, project):
+    """Server-side request forgery: an editor must not make the server read a page that only
+    it can reach (here, one served on its loopback interface)."""
+    asked = []
+
+    def respond(method: str, path: str, body: bytes) -> tuple[int, str, bytes]:
+        asked.append(path)
+        return 200, "text/html", b"<html><body><p>Internal admin page.</p></body></html>"
+
+    with serve(respond) as base:
+        url = base + "/internal"
+        response = client_for(teammate).post(
+            f"/api/projects/{project.pk}/imports/", {"url": url}, format="json"
+        )
+    assert response.status_code == 400
+    assert response.json() == {
+        "url": [
+            f"{url}: the page could not be fetched. Only pages on public addresses are "
+            "imported; check the URL."
+        ]
+    }
+    assert asked == []
+    assert not Article.objects.filter(project=project).exists()
+    assert not ImportJob.objects.filter(state="running").exists()

@@ -241,6 +241,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "JobStateEnum": "articles.models.JobState",
         "ReviewStateEnum": "articles.models.ReviewState",
+        # Yours for an article, "new" included (what lists show and filter on).
+        "MyReviewStateEnum": "articles.api.articles.REVIEW_CHOICES",
         "RoleEnum": "articles.models.Role",
         "SpanStatusEnum": "articles.models.SpanStatus",
         "SpanOriginEnum": "articles.models.SpanOrigin",

@@ -83,16 +83,14 @@ def _json_type_error(field: serializers.Field, value: Any) -> str | None:
     return None
 
 
+# The base of every input serializer (body or query string). A key the serializer does not
+# declare is a 400 naming it, not silently ignored (a typo like ``lable`` would otherwise
+# look like success); a string the database cannot store (NUL, lone surrogate) or JSON
+# nested too deeply is a 400 on its field, whatever the field type; and in a JSON body each
+# value must have the JSON type its field declares. Query strings and multipart forms carry
+# only text, so there the fields parse it. (A comment, not a docstring: the schema would
+# show a docstring as the description of every input.)
 class StrictInput(serializers.Serializer):
-    """The base of every input serializer (body or query string).
-
-    A key the serializer does not declare is a 400 naming it, not silently ignored (a typo
-    like ``lable`` would otherwise look like success); a string the database cannot store
-    (NUL, lone surrogate) or JSON nested too deeply is a 400 on its field, whatever the
-    field type; and in a JSON body each value must have the JSON type its field declares.
-    Query strings and multipart forms carry only text, so there the fields parse it.
-    """
-
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):
             errors: dict[str, list[str]] = {}

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Too-large bodies answered 413 (JSON) before CSRF or a parser reads them.
+    "articles.middleware.RequestLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -294,6 +296,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": env_int("API_PAGE_SIZE", 50, minimum=1),
     "EXCEPTION_HANDLER": "articles.api.errors.exception_handler",
+    # JSON bodies only (multipart where a view uploads files): see articles/api/parsers.py.
+    "DEFAULT_PARSER_CLASSES": ["articles.api.parsers.JsonParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # ``?format=`` names an export format (jsonl, conll, …), never a renderer.
     "URL_FORMAT_OVERRIDE": None,
     # One timestamp format in answers and exports: UTC with microseconds.
@@ -313,6 +318,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "JobStateEnum": "articles.models.JobState",
         "ReviewStateEnum": "articles.models.ReviewState",
+        # Yours for an article, "new" included (what lists show and filter on).
+        "MyReviewStateEnum": "articles.api.articles.REVIEW_CHOICES",
         "RoleEnum": "articles.models.Role",
         "SpanStatusEnum": "articles.models.SpanStatus",
         "SpanOriginEnum": "articles.models.SpanOrigin",
@@ -336,6 +343,9 @@ PRETAG_HTTP_URL = os.environ.get("PRETAG_HTTP_URL", "")
 PRETAG_HTTP_TIMEOUT = env_int("PRETAG_HTTP_TIMEOUT", 10, minimum=1)
 PRETAG_HTTP_RETRIES = env_int("PRETAG_HTTP_RETRIES", 2)
 IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 20, minimum=1)
+# URL import refuses loopback, private, link-local and other non-public addresses (SSRF);
+# these host names or addresses are fetched anyway (e.g. an intranet news archive).
+IMPORT_URL_ALLOWED_HOSTS = env_list("IMPORT_URL_ALLOWED_HOSTS", [])
 
 LOGGING = {
     "version": 1,

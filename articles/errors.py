@@ -47,6 +47,16 @@ class Duplicate(DomainError):
     status_code = 409
 
 
+class Replaced(DomainError):
+    """What the caller acted on is gone since they loaded it: a tagger re-run replaced the
+    undecided suggestion they were deciding on."""
+
+    status_code = 409
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="span")
+
+
 class Conflict(DomainError):
     """The caller's version is stale, or the decision it would make already exists."""
 

@@ -21,11 +21,30 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+class UnsupportedEncoding(UnicodeDecodeError):
+    """The bytes are in an encoding we recognise and refuse; ``reason`` names it."""
+
+
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def decode_bytes(data: bytes) -> str:
     """Decode UTF-8 (with or without BOM) or UTF-16 with a BOM.
 
-    Raises UnicodeDecodeError for anything else, so that mojibake is never imported.
+    Raises UnicodeDecodeError for anything else, so that mojibake is never imported, and its
+    subclass ``UnsupportedEncoding`` for encodings recognised and refused by name: UTF-32
+    (whose little-endian BOM starts like UTF-16's), and UTF-16/32 without a BOM, whose ASCII
+    text is also valid UTF-8 with a NUL after every letter.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(_UTF32_BOMS):
+        raise UnsupportedEncoding("utf-32", data, 0, 4, "UTF-32")
+    if data.startswith(_UTF16_BOMS):
         return data.decode("utf-16")
+    head = data[:1024]
+    if head and head.count(0) * 4 >= len(head):
+        first = head.index(0)
+        raise UnsupportedEncoding(
+            "utf-16", data, first, first + 1, "UTF-16 or UTF-32 without a byte-order mark"
+        )
     return data.decode("utf-8-sig")

@@ -7,8 +7,10 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-# (method, path, request body) -> (status, content type, response body)
-Responder = Callable[[str, str, bytes], tuple[int, str, bytes]]
+# (method, path, request body) -> (status, content type, response body[, extra headers])
+Responder = Callable[
+    [str, str, bytes], tuple[int, str, bytes] | tuple[int, str, bytes, dict[str, str]]
+]
 
 
 @contextmanager
@@ -18,9 +20,13 @@ def serve(respond: Responder) -> Iterator[str]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            status, content_type, body = respond(self.command, self.path, self.rfile.read(length))
+            status, content_type, body, *extra = respond(
+                self.command, self.path, self.rfile.read(length)
+            )
             self.send_response(status)
             self.send_header("Content-Type", content_type)
+            for name, value in (extra[0] if extra else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

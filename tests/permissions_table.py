@@ -277,6 +277,9 @@ def _read_only_for_viewers(response: Answer, role: str, world: World) -> str | N
 ROWS: list[Row] = [
     # Health, accounts.
     Row("GET", "healthz", public(200)),
+    # Any other path under /api/: a JSON 404 for everyone, whatever the method.
+    *(Row(method, "api/", public(404)) for method in ("GET", "POST", "PUT", "PATCH", "DELETE")),
+    Row("OPTIONS", "api/", public(404)),
     Row("GET", "accounts/login/", public(200)),
     Row("POST", "accounts/login/", public(HOME), body=own_credentials),
     # Django's FormView answers PUT like POST, but only POST bodies are parsed: the form

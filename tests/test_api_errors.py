@@ -20,7 +20,7 @@ def test_good_input_is_created_and_one_bad_field_is_named(client_for, teammate, 
         url, {"label": "claim", "start": "zero", "end": 9}, format="json"
     )
     assert bad.status_code == 400
-    assert bad.json() == {"start": ["A valid integer is required."]}
+    assert bad.json() == {"start": ["Must be an integer."]}
 
 
 @pytest.mark.parametrize(
@@ -198,3 +198,111 @@ def test_project_create_with_taken_name_is_409(client_for, project):
     assert response.status_code == 409 and "name" in response.json()
     created = client_for(staff).post("/api/projects/", {"name": "Another desk"}, format="json")
     assert created.status_code == 201 and created.json()["my_role"] == "admin"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("patch", "/api/spans/{span}/", {"version": 1, "lable": "quote"}, "lable"),
+        ("patch", "/api/projects/{project}/", {"title": "A new name"}, "title"),
+        ("post", "/api/spans/{span}/decision/", {"decision": "accept", "why": "x"}, "why"),
+        (
+            "post",
+            "/api/articles/{article}/spans/",
+            {"label": "claim", "start": 0, "end": 9, "colour": "red"},
+            "colour",
+        ),
+        ("put", "/api/articles/{article}/review/", {"state": "done", "user": "owner"}, "user"),
+    ],
+)
+def test_unknown_fields_in_a_body_are_400_naming_them(
+    client_for, owner, project, article, method, path, body, field
+):
+    suggestion = make_suggestion(article, "claim", 0, 40)
+    url = path.format(span=suggestion.pk, project=project.pk, article=article.pk)
+    response = getattr(client_for(owner), method)(url, body)
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == [field]
+    assert response.json()[field][0].startswith("Unknown field; this input takes: ")
+    suggestion.refresh_from_db()
+    assert suggestion.version == 1 and not suggestion.decisions.exists()
+
+
+def test_unknown_and_repeated_query_parameters_are_400(client_for, owner, project):
+    client = client_for(owner)
+    unknown = client.get(f"/api/articles/?project={project.pk}&sort=title")
+    assert unknown.status_code == 400
+    assert unknown.json() == {
+        "sort": [
+            "Unknown field; this input takes: cursor, page_size, project, review_state, "
+            "pretag_state, q, updated_since."
+        ]
+    }
+    repeated = client.get(f"/api/articles/?project={project.pk}&project=2")
+    assert repeated.status_code == 400 and repeated.json() == {"project": ["Give this once."]}
+    empty = client.get("/api/articles/?review_state=")
+    assert empty.status_code == 400 and "review_state" in empty.json()
+    assert client.get("/api/projects/?page_size=0").status_code == 400
+    assert client.get("/api/projects/?page_size=2").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"decision": "accept", "gold": 0}, "gold", "Must be a boolean."),
+        ({"decision": "accept", "version": "1"}, "version", "Must be an integer."),
+        ({"decision": "accept", "version": True}, "version", "Must be an integer."),
+        ({"decision": 1}, "decision", "Must be a string."),
+    ],
+)
+def test_json_values_must_have_the_declared_type(
+    client_for, teammate, article, body, field, message
+):
+    suggestion = make_suggestion(article, "claim", 0, 40)
+    response = client_for(teammate).post(f"/api/spans/{suggestion.pk}/decision/", body)
+    assert response.status_code == 400
+    assert response.json() == {field: [message]}
+
+
+def test_list_items_must_have_the_declared_type(client_for, teammate, article):
+    response = client_for(teammate).post(
+        f"/api/articles/{article.pk}/spans/bulk-decision/", {"decision": "accept", "ids": ["1"]}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"ids": ["Each item: must be an integer."]}
+
+
+def test_nul_in_any_string_field_is_400_before_the_database(client_for, owner, project):
+    client = client_for(owner)
+    label = json.dumps({"name": "x", "color": "#000000", "description": "\ud800"})  # escaped
+    for response, field in [
+        (client.get("/api/articles/?q=a%00b"), "q"),
+        (client.get("/api/spans/?annotator=a%00b"), "annotator"),
+        (client.patch(f"/api/projects/{project.pk}/", {"name": "A\u0000B"}), "name"),
+        (
+            client.post(
+                f"/api/projects/{project.pk}/labels/", label, content_type="application/json"
+            ),
+            "description",
+        ),
+    ]:
+        assert response.status_code == 400, response.content
+        assert field in response.json()
+
+
+def test_form_encoded_bodies_are_415(client_for, owner, project):
+    response = client_for(owner).patch(
+        f"/api/projects/{project.pk}/", "name=", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 415
+    assert "detail" in response.json()
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/articles/abc/", "/api/nothing-here/", "/api/spans/1/decision/extra/"]
+)
+def test_unknown_api_paths_are_json_404(client_for, owner, path):
+    for method in ("get", "post", "delete"):
+        response = getattr(client_for(owner), method)(path)
+        assert response.status_code == 404
+        assert response.json() == {"detail": ["No such API path."]}

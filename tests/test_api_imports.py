@@ -59,7 +59,9 @@ def test_upload_jsonl_and_read_progress(client_for, owner, project):
         "batch.jsonl", "\n".join(json.dumps(x) for x in lines).encode(), "application/jsonl"
     )
     client = client_for(owner)
-    response = client.post(f"/api/projects/{project.pk}/imports/", {"file": upload})
+    response = client.post(
+        f"/api/projects/{project.pk}/imports/", {"file": upload}, format="multipart"
+    )
     assert response.status_code == 201, response.json()
     job = response.json()
     assert (job["total"], job["created_count"], job["duplicate_count"]) == (4, 3, 1)
@@ -71,7 +73,9 @@ def test_upload_jsonl_and_read_progress(client_for, owner, project):
 def test_bad_line_is_400_with_line_and_nothing_written(client_for, owner, project):
     data = b'{"text": "A fine first article."}\n{"text": ""}\n'
     response = client_for(owner).post(
-        f"/api/projects/{project.pk}/imports/", {"file": SimpleUploadedFile("b.jsonl", data)}
+        f"/api/projects/{project.pk}/imports/",
+        {"file": SimpleUploadedFile("b.jsonl", data)},
+        format="multipart",
     )
     assert response.status_code == 400
     assert response.json() == {"text": ["b.jsonl line 2: field 'text' is empty."]}
@@ -84,6 +88,7 @@ def test_too_large_upload_is_413(client_for, owner, project):
         response = client_for(owner).post(
             f"/api/projects/{project.pk}/imports/",
             {"file": SimpleUploadedFile("b.txt", b"Title\n" + b"x" * 50)},
+            format="multipart",
         )
     assert response.status_code == 413
     assert "IMPORT_MAX_UPLOAD_BYTES" in response.json()["file"][0]
@@ -125,7 +130,8 @@ def test_schema_documents_import_endpoints(client_for, owner):
     assert "/api/imports/{import_id}/" in schema["paths"]
 
 
-def test_import_from_url_served_locally(client_for, owner, project):
+def test_import_from_url_served_locally(client_for, owner, project, settings):
+    settings.IMPORT_URL_ALLOWED_HOSTS = ["127.0.0.1"]  # the tests' own server
     page = (
         b"<html><head><title>Dam report</title></head><body><nav>Menu</nav><article>"
         b"<h1>Dam report</h1><p>Engineers inspected the dam on Thursday and found two cracks "
@@ -142,3 +148,29 @@ def test_import_from_url_served_locally(client_for, owner, project):
     assert article.title == "Dam report" and article.source_url == url
     assert article.text.startswith("Engineers inspected the dam")
     assert "Menu" not in article.text
+
+
+def test_url_import_of_a_loopback_page_is_refused_without_a_request(client_for, teammate, project):
+    """Server-side request forgery: an editor must not make the server read a page that only
+    it can reach (here, one served on its loopback interface)."""
+    asked = []
+
+    def respond(method: str, path: str, body: bytes) -> tuple[int, str, bytes]:
+        asked.append(path)
+        return 200, "text/html", b"<html><body><p>Internal admin page.</p></body></html>"
+
+    with serve(respond) as base:
+        url = base + "/internal"
+        response = client_for(teammate).post(
+            f"/api/projects/{project.pk}/imports/", {"url": url}, format="json"
+        )
+    assert response.status_code == 400
+    assert response.json() == {
+        "url": [
+            f"{url}: the page could not be fetched. Only pages on public addresses are "
+            "imported; check the URL."
+        ]
+    }
+    assert asked == []
+    assert not Article.objects.filter(project=project).exists()
+    assert not ImportJob.objects.filter(state="running").exists()

@@ -1,14 +1,20 @@
-"""Readers: JSONL, CSV, TXT, MD, HTML and ZIP files, encodings, and pages fetched by URL."""
+"""Readers: JSONL, CSV, TXT, MD, HTML and ZIP files, encodings, and pages fetched by URL
+(public addresses only)."""
 
 from __future__ import annotations
 
 import io
+import ipaddress
 import json
+import socket
+import time
 import zipfile
+from urllib.parse import quote, unquote
 
 import pytest
 
 from articles.importing import ImportFormatError, fetch_article, read_upload
+from articles.importing.fetching import address_is_public
 from tests.httpserver import serve
 
 PAGE = """<html><head><title>Harbour plans</title></head><body>
@@ -117,29 +123,195 @@ def test_unknown_extension():
 
 
 @pytest.fixture
-def page_server():
-    def respond(method: str, path: str, body: bytes) -> tuple[int, str, bytes]:
+def page_server(settings):
+    """A local page server (its address allowed, as IMPORT_URL_ALLOWED_HOSTS allows it) that
+    records the paths it was asked for."""
+    settings.IMPORT_URL_ALLOWED_HOSTS = ["127.0.0.1"]
+    asked: list[str] = []
+
+    def respond(method: str, path: str, body: bytes):
+        asked.append(path)
         if path == "/missing":
             return 404, "text/plain", b"Not found"
+        if path.startswith("/go/"):  # /go/<url-encoded target>
+            return 302, "text/plain", b"", {"Location": unquote(path[4:])}
+        if path == "/loop":
+            return 302, "text/plain", b"", {"Location": "/loop"}
+        if path == "/big":
+            return 200, "text/html", b"<p>" + b"x" * 5000 + b"</p>"
         return 200, "text/html; charset=utf-8", PAGE.encode()
 
     with serve(respond) as url:
-        yield url
+        yield url, asked
 
 
 def test_fetch_article_from_local_page(page_server):
-    record = fetch_article(page_server + "/harbour")
+    base, _ = page_server
+    record = fetch_article(base + "/harbour")
     assert "We will start building in May" in record.text
-    assert record.source_url == page_server + "/harbour"
+    assert record.source_url == base + "/harbour"
     assert record.title == "Harbour plans"
 
 
-def test_fetch_reports_http_errors(page_server):
+def test_fetch_reports_http_errors_of_an_allowed_server(page_server):
+    base, _ = page_server
     with pytest.raises(ImportFormatError, match="answered 404") as caught:
-        fetch_article(page_server + "/missing")
+        fetch_article(base + "/missing")
     assert caught.value.field == "url"
 
 
 def test_fetch_refuses_other_schemes():
     with pytest.raises(ImportFormatError, match="Only http"):
         fetch_article("file:///etc/passwd")
+
+
+def test_fetch_refuses_credentials_in_the_url():
+    with pytest.raises(ImportFormatError, match="user name or password"):
+        fetch_article("http://admin:secret@127.0.0.1/")
+
+
+def refusal(url: str) -> str:
+    with pytest.raises(ImportFormatError) as caught:
+        fetch_article(url)
+    assert caught.value.field == "url"
+    return caught.value.message.replace(url, "URL")
+
+
+def test_loopback_is_refused_without_being_asked(page_server, settings):
+    base, asked = page_server
+    settings.IMPORT_URL_ALLOWED_HOSTS = []
+    assert refusal(base + "/harbour") == (
+        "URL: the page could not be fetched. Only pages on public addresses are imported; "
+        "check the URL."
+    )
+    assert asked == []  # refused before connecting
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["localhost", "127.0.0.2", "[::1]", "[::ffff:127.0.0.1]", "0.0.0.0", "2130706433"],
+    ids=["name", "other-loopback", "ipv6", "ipv4-mapped", "unspecified", "decimal"],
+)
+def test_every_spelling_of_this_machine_is_refused(page_server, host):
+    base, asked = page_server
+    port = base.rsplit(":", 1)[1]
+    refusal(f"http://{host}:{port}/harbour")
+    assert asked == []
+
+
+def test_one_message_for_open_closed_and_refused_ports(page_server, settings):
+    """The answer must not tell an attacker whether something listens there."""
+    base, _ = page_server
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    settings.IMPORT_URL_ALLOWED_HOSTS = []
+    messages = {
+        refusal(base + "/harbour"),  # open, but not public
+        refusal(f"http://127.0.0.1:{closed}/"),  # closed, not public
+        refusal("http://bad..name/"),  # cannot resolve (refused locally, no DNS query)
+    }
+    settings.IMPORT_URL_ALLOWED_HOSTS = ["127.0.0.1"]
+    messages.add(refusal(f"http://127.0.0.1:{closed}/"))  # allowed, closed
+    assert len(messages) == 1
+
+
+def test_redirects_are_followed_and_checked_at_every_hop(page_server):
+    base, asked = page_server
+    port = base.rsplit(":", 1)[1]
+    followed = fetch_article(base + "/go/" + quote("/harbour", safe=""))
+    assert followed.title == "Harbour plans"
+    assert asked == ["/go/%2Fharbour", "/harbour"]
+    asked.clear()
+    for target in (f"http://localhost:{port}/secret", f"http://[::1]:{port}/secret"):
+        refusal(base + "/go/" + quote(target, safe=""))
+    # Each redirect was asked for; where they pointed never was.
+    assert [unquote(path) for path in asked] == [
+        f"/go/http://localhost:{port}/secret",
+        f"/go/http://[::1]:{port}/secret",
+    ]
+
+
+def test_redirect_loops_stop(page_server):
+    base, asked = page_server
+    refusal(base + "/loop")
+    assert len(asked) == 6  # the first request and five redirects
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(page_server, settings, monkeypatch):
+    """DNS rebinding: the name is resolved once, checked, and the connection is made to that
+    address, never by resolving the name again."""
+    base, _ = page_server
+    port = base.rsplit(":", 1)[1]
+    settings.IMPORT_URL_ALLOWED_HOSTS = ["localhost"]
+    looked_up: list[str] = []
+    real = socket.getaddrinfo
+
+    def spy(host, *args, **kwargs):
+        looked_up.append(host)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", spy)
+    record = fetch_article(f"http://localhost:{port}/harbour")
+    assert record.title == "Harbour plans"
+    assert looked_up.count("localhost") == 1
+    assert all(host == "localhost" or ipaddress.ip_address(host) for host in looked_up)
+
+
+def test_page_over_the_limit_is_refused(page_server, settings):
+    base, _ = page_server
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1000
+    with pytest.raises(ImportFormatError, match="larger than 1000 bytes"):
+        fetch_article(base + "/big")
+
+
+def test_a_server_that_never_answers_times_out(settings):
+    settings.IMPORT_URL_ALLOWED_HOSTS = ["127.0.0.1"]
+
+    def slow(method: str, path: str, body: bytes):
+        time.sleep(3)
+        return 200, "text/html", PAGE.encode()
+
+    with serve(slow) as base:
+        started = time.monotonic()
+        with pytest.raises(ImportFormatError, match="could not be fetched"):
+            fetch_article(base + "/", timeout=0.5)
+        assert time.monotonic() - started < 2.5
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+        "240.0.0.1",
+        "255.255.255.255",
+        "192.0.2.1",
+        "::1",
+        "::",
+        "fe80::1",
+        "fc00::1",
+        "ff02::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "2002:7f00:1::",
+        "64:ff9b::a00:1",
+        "2001:db8::1",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+    ],
+)
+def test_non_public_addresses(address):
+    assert not address_is_public(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize(
+    "address", ["8.8.8.8", "93.184.216.34", "2606:4700::1111", "::ffff:8.8.8.8"]
+)
+def test_public_addresses(address):
+    assert address_is_public(ipaddress.ip_address(address))

@@ -171,7 +171,8 @@ def test_pasted_text_and_its_duplicate(client, teammate, project):
     }
 
 
-def test_a_web_page_served_locally(client, teammate, project):
+def test_a_web_page_served_locally(client, teammate, project, settings):
+    settings.IMPORT_URL_ALLOWED_HOSTS = ["127.0.0.1"]  # our own page server
     page = (
         b"<html><head><title>Dam report</title></head><body><nav>Menu</nav><article>"
         b"<h1>Dam report</h1><p>Engineers inspected the dam on Thursday and found two cracks "
@@ -187,7 +188,8 @@ def test_a_web_page_served_locally(client, teammate, project):
     assert article.source_url == f"{base}/dam" and "Menu" not in article.text
 
 
-def test_an_unreachable_page_is_a_url_error(client, teammate, project):
+def test_an_unreachable_page_is_a_url_error(client, teammate, project, settings):
+    settings.IMPORT_URL_ALLOWED_HOSTS = ["127.0.0.1"]  # our own page server
     client.force_login(teammate)
     with serve(lambda method, path, body: (404, "text/html", b"gone")) as base:
         response = client.post(import_url(project), {"source": "url", "url-url": f"{base}/gone"})

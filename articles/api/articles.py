@@ -11,27 +11,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import services
 from articles.api.imports import ImportJobOut
-from articles.api.pagination import paginated
+from articles.api.pagination import PageQuery, page_of, paginated
 from articles.api.serializers import (
+    BODY_ERRORS,
     ERRORS,
     JsonObjectField,
     LabelOut,
     PretagIn,
     PretagOut,
     SpanOut,
+    StrictInput,
+    error_response,
     id_field,
     validated,
 )
 from articles.errors import DomainError
-from articles.models import Article, Label, Review, Role
+from articles.models import Article, Label, Review, Role, Span
 from articles.selectors import articles as selectors
 from articles.selectors import projects as project_selectors
 from articles.selectors import spans as span_selectors
@@ -39,12 +41,19 @@ from articles.services.imports import SPANS_AS
 from articles.services.pretag import article_pretag_request
 from articles.types import SignedInRequest
 
+# Your review state of an article: "new" until you set one (a Review row holds only the other
+# two, and PUT .../review/ takes only those). Named apart from the stored states in the
+# schema (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]), or the two would share one enum.
 REVIEW_CHOICES = ["new", "in_progress", "done"]
 
 
 class ArticleListOut(serializers.ModelSerializer):
     project = serializers.IntegerField(source="project_id", read_only=True)
     review_state = serializers.SerializerMethodField()
+    # Not a URLField: an article imported from a file has no URL, and "" is no URI.
+    source_url = serializers.CharField(
+        read_only=True, help_text="The page the article came from; empty when unknown."
+    )
 
     class Meta:
         model = Article
@@ -88,7 +97,7 @@ class ArticleOut(ArticleListOut):
         return LabelOut(article.project.labels.all(), many=True).data
 
 
-class ArticleFilterIn(serializers.Serializer):
+class ArticleFilterIn(PageQuery):
     project = id_field(required=False)
     review_state = serializers.ChoiceField(choices=REVIEW_CHOICES, required=False)
     pretag_state = serializers.ChoiceField(choices=Article.PretagState.choices, required=False)
@@ -100,7 +109,7 @@ class ArticleListView(APIView):
     @extend_schema(
         operation_id="articles_list",
         parameters=[ArticleFilterIn],
-        responses={200: ArticleListOut(many=True), **ERRORS},
+        responses={200: page_of(ArticleListOut), **ERRORS},
         summary="Articles of your projects (cursor-paginated)",
     )
     def get(self, request: SignedInRequest) -> Response:
@@ -134,13 +143,13 @@ def _label(article: Article, name: str) -> Label:
     raise DomainError(f"No label named {name!r} in this project.", field="label")
 
 
-class SpanLayerQuery(serializers.Serializer):
+class SpanLayerQuery(StrictInput):
     layer = serializers.ChoiceField(
         choices=["mine", "all", "suggestions"], required=False, default="mine"
     )
 
 
-class SpanCreateIn(serializers.Serializer):
+class SpanCreateIn(StrictInput):
     label = serializers.CharField(max_length=50)  # type: ignore[assignment]  # a field named like Field.label
     start = serializers.IntegerField(min_value=0)
     end = serializers.IntegerField(min_value=0)
@@ -172,7 +181,7 @@ class ArticleSpansView(APIView):
     @extend_schema(
         operation_id="article_spans_create",
         request=SpanCreateIn,
-        responses={201: SpanOut, **ERRORS},
+        responses={201: SpanOut, **ERRORS, **BODY_ERRORS},
         summary="Draw a span in your layer (trimmed of surrounding whitespace)",
     )
     def post(self, request: SignedInRequest, article_id: int) -> Response:
@@ -196,7 +205,7 @@ class ArticleSpansView(APIView):
         return Response(SpanOut(span).data, status=status.HTTP_201_CREATED)
 
 
-class BulkDecisionIn(serializers.Serializer):
+class BulkDecisionIn(StrictInput):
     decision = serializers.ChoiceField(choices=["accept", "reject"])
     ids = serializers.ListField(child=id_field(), required=False, max_length=10_000)
     label = serializers.CharField(max_length=50, required=False)  # type: ignore[assignment]  # a field named like Field.label
@@ -218,7 +227,7 @@ class BulkDecisionView(APIView):
     @extend_schema(
         operation_id="article_spans_bulk_decision",
         request=BulkDecisionIn,
-        responses={200: BulkDecisionOut, **ERRORS},
+        responses={200: BulkDecisionOut, **ERRORS, **BODY_ERRORS},
         summary="Decide many of your undecided suggestions at once",
         description="Filters combine: `ids`, `label` (name), `min_confidence`, "
         "`max_confidence`. Overlapping accepts are skipped with a reason.",
@@ -253,7 +262,7 @@ class BulkDecisionView(APIView):
         return Response({"decided": SpanOut(decided, many=True).data, "skipped": skipped_out})
 
 
-class ReviewIn(serializers.Serializer):
+class ReviewIn(StrictInput):
     state = serializers.ChoiceField(choices=Review.State.choices)
 
 
@@ -270,7 +279,7 @@ class ReviewView(APIView):
     @extend_schema(
         operation_id="article_review_set",
         request=ReviewIn,
-        responses={200: ReviewOut, **ERRORS},
+        responses={200: ReviewOut, **ERRORS, **BODY_ERRORS},
         summary="Set your review state of the article",
     )
     def put(self, request: SignedInRequest, article_id: int) -> Response:
@@ -290,7 +299,7 @@ class ArticlePretagView(APIView):
     @extend_schema(
         operation_id="article_pretag",
         request=PretagIn,
-        responses={202: PretagOut, **ERRORS},
+        responses={202: PretagOut, **ERRORS, **BODY_ERRORS},
         summary="Re-run a tagger on one article (undecided suggestions are replaced)",
     )
     def post(self, request: SignedInRequest, article_id: int) -> Response:
@@ -302,7 +311,15 @@ class ArticlePretagView(APIView):
         return Response({"queued": 1, "tagger": tagger or article.project.tagger_name}, status=202)
 
 
-class SpanIn(serializers.Serializer):
+def _from_export(field: serializers.Field) -> serializers.Field:
+    field.help_text = "Written by the JSONL export; accepted and ignored here."
+    return field
+
+
+class SpanIn(StrictInput):
+    """A span of the JSONL record: the keys the export writes, so an exported record posts
+    back as it is."""
+
     start = serializers.IntegerField(min_value=0)
     end = serializers.IntegerField(min_value=1)
     label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
@@ -311,9 +328,14 @@ class SpanIn(serializers.Serializer):
     confidence = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=1)
     tagger_version = serializers.CharField(required=False, allow_blank=True, max_length=100)
     note = serializers.CharField(required=False, allow_blank=True)
+    id = _from_export(serializers.IntegerField(required=False))
+    origin = _from_export(serializers.ChoiceField(choices=Span.Origin.choices, required=False))
+    status = _from_export(serializers.ChoiceField(choices=Span.Status.choices, required=False))
+    annotator = _from_export(serializers.CharField(required=False, allow_null=True))
+    updated_at = _from_export(serializers.DateTimeField(required=False))
 
 
-class ArticleIn(serializers.Serializer):
+class ArticleIn(StrictInput):
     """The JSONL export's record shape."""
 
     id = serializers.JSONField(required=False)
@@ -334,12 +356,15 @@ class ArticleIn(serializers.Serializer):
 
 
 class ArticleCreateView(APIView):
-    parser_classes = [JSONParser]
-
     @extend_schema(
         operation_id="project_article_create",
         request=ArticleIn,
-        responses={201: ImportJobOut, 409: OpenApiResponse(description="Duplicate"), **ERRORS},
+        responses={
+            201: ImportJobOut,
+            409: error_response("The same text is already an article of the project"),
+            **ERRORS,
+            **BODY_ERRORS,
+        },
         summary="Add one article (JSON); pre-tagging is queued",
     )
     def post(self, request: SignedInRequest, project_id: int) -> Response:

@@ -15,8 +15,16 @@ from rest_framework.views import APIView
 
 from articles import exports
 from articles.access import access_snapshot
-from articles.api.pagination import paginated
-from articles.api.serializers import ERRORS, csv_list, id_field, validated
+from articles.api.pagination import PageQuery, page_of, paginated
+from articles.api.serializers import (
+    BODY_ERRORS,
+    ERRORS,
+    StrictInput,
+    csv_list,
+    error_response,
+    id_field,
+    validated,
+)
 from articles.models import Project, Snapshot, Span
 from articles.selectors import projects as project_selectors
 from articles.selectors.exports import ExportFilters, export_filters, export_labels, export_rows
@@ -27,7 +35,7 @@ EXPORT_TYPES = sorted({writer.content_type.split(";")[0] for writer in exports.W
 FORMATS = list(exports.WRITERS)
 
 
-class ExportQueryIn(serializers.Serializer):
+class ExportQueryIn(StrictInput):
     """Export filters; lists are comma-separated in the query string."""
 
     format = serializers.ChoiceField(choices=FORMATS)
@@ -66,7 +74,7 @@ class ExportQueryIn(serializers.Serializer):
         return ids
 
 
-class SnapshotIn(serializers.Serializer):
+class SnapshotIn(StrictInput):
     format = serializers.ChoiceField(choices=FORMATS)
     status = serializers.ListField(
         child=serializers.ChoiceField(choices=Span.Status.choices),
@@ -168,9 +176,12 @@ class ExportView(APIView):
 class SnapshotListView(APIView):
     @extend_schema(
         operation_id="project_snapshots_list",
-        responses={200: SnapshotOut(many=True), **ERRORS},
+        parameters=[PageQuery],
+        responses={200: page_of(SnapshotOut), **ERRORS},
+        summary="The project's snapshots (cursor-paginated)",
     )
     def get(self, request: SignedInRequest, project_id: int) -> Response:
+        validated(PageQuery, request.query_params)
         project = project_selectors.project_get(user=request.user, project_id=project_id)
         return paginated(
             request, self, Snapshot.objects.filter(project=project), _snapshot_out(request)
@@ -179,7 +190,7 @@ class SnapshotListView(APIView):
     @extend_schema(
         operation_id="project_snapshots_create",
         request=SnapshotIn,
-        responses={202: SnapshotOut, **ERRORS},
+        responses={202: SnapshotOut, **ERRORS, **BODY_ERRORS},
         summary="Freeze a versioned export file, built by a background worker",
     )
     def post(self, request: SignedInRequest, project_id: int) -> Response:
@@ -219,7 +230,7 @@ class SnapshotDownloadView(APIView):
         operation_id="snapshot_download",
         responses={
             200: OpenApiResponse(OpenApiTypes.BINARY, description="The frozen file"),
-            409: OpenApiResponse(description="Not built yet"),
+            409: error_response('Not built yet: {"state": [...]}'),
             **ERRORS,
         },
         summary="The snapshot file, byte for byte (sha256 in X-Checksum-SHA256)",

@@ -11,24 +11,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import services
-from articles.api.serializers import ERRORS, validated
+from articles.api.parsers import JsonParser
+from articles.api.serializers import BODY_ERRORS, ERRORS, StrictInput, validated
 from articles.models import ImportJob, Role
 from articles.selectors import imports as selectors
 from articles.selectors import projects as project_selectors
 from articles.services.imports import SPANS_AS, import_check_size
 from articles.types import SignedInRequest
 
-TOO_LARGE = {413: OpenApiResponse(description="The upload exceeds IMPORT_MAX_UPLOAD_BYTES")}
 
-
-class ImportIn(serializers.Serializer):
+class ImportIn(StrictInput):
     file = serializers.FileField(required=False, help_text="JSONL, CSV, TXT, MD, HTML or ZIP.")
     url = serializers.URLField(required=False, help_text="A page to fetch and extract.")
     spans_as = serializers.ChoiceField(
@@ -80,12 +79,12 @@ class ImportJobOut(serializers.ModelSerializer):
 
 
 class ImportCreateView(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, JsonParser]
 
     @extend_schema(
         operation_id="project_import_create",
         request={"multipart/form-data": ImportIn, "application/json": ImportIn},
-        responses={201: ImportJobOut, **ERRORS, **TOO_LARGE},
+        responses={201: ImportJobOut, **ERRORS, **BODY_ERRORS},
         summary="Import a file (JSONL, CSV, TXT, MD, HTML, ZIP) or a URL",
     )
     def post(self, request: SignedInRequest, project_id: int) -> Response:

@@ -9,13 +9,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import services
-from articles.api.serializers import ERRORS, AttributesField, LabelOut, validated
+from articles.api.serializers import (
+    BODY_ERRORS,
+    ERRORS,
+    TAKEN,
+    AttributesField,
+    LabelOut,
+    StrictInput,
+    validated,
+)
 from articles.models import Label, Role
 from articles.selectors import projects as selectors
 from articles.types import SignedInRequest
 
 
-class LabelIn(serializers.Serializer):
+class LabelIn(StrictInput):
     name = serializers.SlugField(max_length=50)
     color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", help_text="#rrggbb")
     pattern = serializers.ChoiceField(choices=Label.Pattern.choices, required=False)
@@ -47,7 +55,7 @@ class LabelListView(APIView):
     @extend_schema(
         operation_id="project_labels_create",
         request=LabelIn,
-        responses={201: LabelOut, **ERRORS},
+        responses={201: LabelOut, **ERRORS, **TAKEN, **BODY_ERRORS},
         summary="Add a label (admins)",
     )
     def post(self, request: SignedInRequest, project_id: int) -> Response:
@@ -63,7 +71,7 @@ class LabelDetailView(APIView):
     @extend_schema(
         operation_id="label_update",
         request=LabelUpdateIn,
-        responses={200: LabelOut, **ERRORS},
+        responses={200: LabelOut, **ERRORS, **TAKEN, **BODY_ERRORS},
         summary="Change a label (admins)",
     )
     def patch(self, request: SignedInRequest, label_id: int) -> Response:

@@ -18,8 +18,16 @@ from rest_framework.views import APIView
 
 from articles import services
 from articles.access import remember_role
-from articles.api.pagination import paginated
-from articles.api.serializers import ERRORS, PretagIn, PretagOut, validated
+from articles.api.pagination import PageQuery, page_of, paginated
+from articles.api.serializers import (
+    BODY_ERRORS,
+    ERRORS,
+    TAKEN,
+    PretagIn,
+    PretagOut,
+    StrictInput,
+    validated,
+)
 from articles.errors import NotFound
 from articles.models import Membership, Project, Role
 from articles.selectors import projects as selectors
@@ -45,13 +53,13 @@ class ProjectOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProjectCreateIn(serializers.Serializer):
+class ProjectCreateIn(StrictInput):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     tagger = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class ProjectUpdateIn(serializers.Serializer):
+class ProjectUpdateIn(StrictInput):
     name = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     guidelines = serializers.CharField(required=False, allow_blank=True)
@@ -61,16 +69,18 @@ class ProjectUpdateIn(serializers.Serializer):
 class ProjectListView(APIView):
     @extend_schema(
         operation_id="projects_list",
-        responses={200: ProjectOut(many=True), **ERRORS},
+        parameters=[PageQuery],
+        responses={200: page_of(ProjectOut), **ERRORS},
         summary="Projects you are a member of (cursor-paginated)",
     )
     def get(self, request: SignedInRequest) -> Response:
+        validated(PageQuery, request.query_params)
         return paginated(request, self, selectors.project_list(user=request.user), ProjectOut)
 
     @extend_schema(
         operation_id="projects_create",
         request=ProjectCreateIn,
-        responses={201: ProjectOut, **ERRORS},
+        responses={201: ProjectOut, **ERRORS, **TAKEN, **BODY_ERRORS},
         summary="Create a project (staff); you become its admin",
     )
     def post(self, request: SignedInRequest) -> Response:
@@ -91,7 +101,7 @@ class ProjectDetailView(APIView):
     @extend_schema(
         operation_id="project_update",
         request=ProjectUpdateIn,
-        responses={200: ProjectOut, **ERRORS},
+        responses={200: ProjectOut, **ERRORS, **TAKEN, **BODY_ERRORS},
         summary="Change project settings (admins)",
     )
     def patch(self, request: SignedInRequest, project_id: int) -> Response:
@@ -124,7 +134,7 @@ class MembershipOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MembershipIn(serializers.Serializer):
+class MembershipIn(StrictInput):
     user = serializers.CharField(max_length=150, help_text="Username.")
     role = serializers.ChoiceField(choices=Role.choices)
 
@@ -138,16 +148,19 @@ class MembershipIn(serializers.Serializer):
 class MemberListView(APIView):
     @extend_schema(
         operation_id="project_members_list",
-        responses={200: MembershipOut(many=True), **ERRORS},
+        parameters=[PageQuery],
+        responses={200: page_of(MembershipOut), **ERRORS},
+        summary="Members of the project and their roles (cursor-paginated)",
     )
     def get(self, request: SignedInRequest, project_id: int) -> Response:
+        validated(PageQuery, request.query_params)
         project = selectors.project_get(user=request.user, project_id=project_id)
         return paginated(request, self, selectors.membership_list(project=project), MembershipOut)
 
     @extend_schema(
         operation_id="project_members_set",
         request=MembershipIn,
-        responses={200: MembershipOut, **ERRORS},
+        responses={200: MembershipOut, **ERRORS, **BODY_ERRORS},
         summary="Add a member or change their role (admins)",
     )
     def post(self, request: SignedInRequest, project_id: int) -> Response:
@@ -189,7 +202,7 @@ class ProjectPretagView(APIView):
     @extend_schema(
         operation_id="project_pretag",
         request=PretagIn,
-        responses={202: PretagOut, **ERRORS},
+        responses={202: PretagOut, **ERRORS, **BODY_ERRORS},
         summary="Re-run a tagger on every article (undecided suggestions are replaced)",
     )
     def post(self, request: SignedInRequest, project_id: int) -> Response:

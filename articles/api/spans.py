@@ -9,12 +9,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import services
-from articles.api.pagination import ByArticle, paginated
+from articles.api.pagination import ByArticle, PageQuery, page_of, paginated
 from articles.api.serializers import (
+    BODY_ERRORS,
     CONFLICT,
     ERRORS,
     JsonObjectField,
     SpanOut,
+    StrictInput,
     csv_list,
     id_field,
     validated,
@@ -25,7 +27,7 @@ from articles.selectors import spans as selectors
 from articles.types import SignedInRequest
 
 
-class SpanFilterIn(serializers.Serializer):
+class SpanFilterIn(PageQuery):
     project = id_field(required=False)
     article = id_field(required=False)
     label = serializers.CharField(required=False, help_text="Label name; comma-separated.")  # type: ignore[assignment]  # a field named like Field.label
@@ -39,7 +41,7 @@ class SpanListView(APIView):
     @extend_schema(
         operation_id="spans_list",
         parameters=[SpanFilterIn],
-        responses={200: SpanOut(many=True), **ERRORS},
+        responses={200: page_of(SpanOut), **ERRORS},
         summary="Spans across your projects (cursor-paginated, by article then id)",
     )
     def get(self, request: SignedInRequest) -> Response:
@@ -57,7 +59,7 @@ class SpanListView(APIView):
         return paginated(request, self, spans, SpanOut, ByArticle)
 
 
-class SpanUpdateIn(serializers.Serializer):
+class SpanUpdateIn(StrictInput):
     version = serializers.IntegerField(min_value=1)
     label = serializers.CharField(max_length=50, required=False)  # type: ignore[assignment]  # a field named like Field.label
     start = serializers.IntegerField(min_value=0, required=False)
@@ -69,7 +71,7 @@ class SpanUpdateIn(serializers.Serializer):
     )
 
 
-class VersionQuery(serializers.Serializer):
+class VersionQuery(StrictInput):
     version = serializers.IntegerField(min_value=1)
 
 
@@ -88,7 +90,7 @@ class SpanDetailView(APIView):
     @extend_schema(
         operation_id="span_update",
         request=SpanUpdateIn,
-        responses={200: SpanOut, **ERRORS, **CONFLICT},
+        responses={200: SpanOut, **ERRORS, **CONFLICT, **BODY_ERRORS},
         summary="Edit a span; editing a suggestion creates the row of your layer",
     )
     def patch(self, request: SignedInRequest, span_id: int) -> Response:
@@ -121,7 +123,7 @@ class SpanDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DecisionIn(serializers.Serializer):
+class DecisionIn(StrictInput):
     decision = serializers.ChoiceField(choices=["accept", "reject"])
     version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     gold = serializers.BooleanField(required=False, default=False)
@@ -131,7 +133,7 @@ class SpanDecisionView(APIView):
     @extend_schema(
         operation_id="span_decide",
         request=DecisionIn,
-        responses={200: SpanOut, **ERRORS, **CONFLICT},
+        responses={200: SpanOut, **ERRORS, **CONFLICT, **BODY_ERRORS},
         summary="Accept or reject; on a suggestion this adds the decision row to your layer",
     )
     def post(self, request: SignedInRequest, span_id: int) -> Response:

@@ -1,7 +1,9 @@
 """The API's URLs: each module serves the URLs of its resource (``/api/<resource>/…`` or
 ``/api/projects/{id}/<resource>/…``) and lists them itself."""
 
-from django.urls import path
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from articles.api import articles, exports, imports, labels, projects, spans
@@ -13,6 +15,13 @@ class SwaggerPage(SpectacularSwaggerView):
     http_method_names = ["get", "head"]
 
 
+@csrf_exempt  # it changes nothing; a write to it is a 404 like a read, not a CSRF 403
+def unknown_path(request: HttpRequest) -> JsonResponse:
+    """Anything else under ``/api/`` (``/api/articles/abc/`` included: ids are integers) is a
+    404 in the API's error shape, not Django's HTML page."""
+    return JsonResponse({"detail": ["No such API path."]}, status=404)
+
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SwaggerPage.as_view(url_name="api-schema"), name="api-docs"),
@@ -22,4 +31,6 @@ urlpatterns = [
     *spans.urlpatterns,
     *imports.urlpatterns,
     *exports.urlpatterns,
+    # Last: only what no pattern above matched.
+    re_path(r"", unknown_path, name="api-unknown"),
 ]

@@ -15,27 +15,45 @@ from __future__ import annotations
 import csv
 import io
 import json
+import lzma
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, NoReturn
 
-from articles.importing.records import ImportFormatError, Record
+from articles.importing.records import ImportFormatError, Record, UploadTooLarge
 from articles.importing.web import extract_html
-from articles.text import decode_bytes
+from articles.text import UnsupportedEncoding, decode_bytes
 
 SUPPORTED_EXTENSIONS = (".jsonl", ".csv", ".txt", ".md", ".html", ".htm", ".zip")
 ARTICLE_FIELDS = ("id", "title", "text", "source_url", "author", "published_at", "language")
+
+# What reading a damaged or hostile zip member can raise: a bad CRC or header
+# (BadZipFile), a corrupt stream (zlib/lzma errors, EOFError for a truncated one), an
+# unsupported compression method (NotImplementedError), a size field that lies (ValueError,
+# OSError), a password needed (RuntimeError; encrypted members are refused before that).
+_ZIP_READ_ERRORS = (
+    RuntimeError,
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    NotImplementedError,
+    ValueError,
+    OSError,
+)
+_ZIP_ENCRYPTED = 0x1  # general purpose flag bit 0
 
 
 def _decode(name: str, data: bytes) -> str:
     try:
         return decode_bytes(data)
+    except UnsupportedEncoding as error:
+        found = f"{error.reason} is not supported"
     except UnicodeDecodeError as error:
-        raise ImportFormatError(
-            f"{name}: not UTF-8 or UTF-16 with a byte-order mark (byte {error.start}).",
-            field="file",
-        ) from None
+        found = f"not UTF-8 or UTF-16 with a byte-order mark ({error.reason} at byte {error.start})"
+    raise ImportFormatError(f"{name}: {found}; save the file as UTF-8.", field="file")
 
 
 def read_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> Iterator[Record]:
@@ -60,10 +78,17 @@ def read_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> Iter
         )
 
 
+def _too_large(name: str, size: str, max_bytes: int) -> NoReturn:
+    raise UploadTooLarge(
+        f"{name}: unpacks to {size} bytes; the limit is {max_bytes} (IMPORT_MAX_UPLOAD_BYTES).",
+        field="file",
+    )
+
+
 def _read_zip(name: str, data: bytes, *, max_bytes: int | None) -> Iterator[Record]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except _ZIP_READ_ERRORS:
         raise ImportFormatError(f"{name}: not a valid zip archive.", field="file") from None
     members = [
         info
@@ -73,18 +98,47 @@ def _read_zip(name: str, data: bytes, *, max_bytes: int | None) -> Iterator[Reco
             part.startswith((".", "__MACOSX")) for part in PurePosixPath(info.filename).parts
         )
     ]
-    # Checked before extracting anything, so a zip bomb is refused cheaply.
+    # The sizes the archive declares are checked before extracting anything, so a zip bomb
+    # is refused cheaply; they can lie, so each member is also read with what is left of
+    # the budget and no more.
     unpacked = sum(info.file_size for info in members)
     if max_bytes is not None and unpacked > max_bytes:
-        raise ImportFormatError(
-            f"{name}: unpacks to {unpacked} bytes; the limit is {max_bytes} "
-            "(IMPORT_MAX_UPLOAD_BYTES).",
-            field="file",
-        )
+        _too_large(name, str(unpacked), max_bytes)
+    budget = max_bytes
     for info in sorted(members, key=lambda i: i.filename):
         if PurePosixPath(info.filename.lower()).suffix not in SUPPORTED_EXTENSIONS[:-1]:
             continue
-        yield from read_upload(f"{name}/{info.filename}", archive.read(info))
+        where = f"{name}/{info.filename}"
+        if info.flag_bits & _ZIP_ENCRYPTED:
+            raise ImportFormatError(
+                f"{where}: the member is encrypted; zip it again without a password.",
+                field="file",
+            )
+        content = _read_member(archive, info, where, budget)
+        if max_bytes is not None and budget is not None:
+            if len(content) > budget:
+                _too_large(name, f"more than {max_bytes}", max_bytes)
+            budget -= len(content)
+        yield from read_upload(where, content)
+
+
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budget: int | None
+) -> bytes:
+    """The member's bytes, at most ``budget + 1`` of them (one more tells it is too large)."""
+    try:
+        with archive.open(info) as member:
+            return member.read(-1 if budget is None else budget + 1)
+    except _ZIP_READ_ERRORS as error:
+        raise ImportFormatError(
+            f"{where}: the member cannot be unpacked ({error}); the archive is damaged.",
+            field="file",
+        ) from None
+
+
+def _no_constant(name: str) -> NoReturn:
+    # NaN and Infinity are not JSON, and PostgreSQL's jsonb refuses them.
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def read_jsonl(name: str, content: str) -> Iterator[Record]:
@@ -93,9 +147,15 @@ def read_jsonl(name: str, content: str) -> Iterator[Record]:
             continue
         where = f"{name} line {number}"
         try:
-            item = json.loads(line)
+            item = json.loads(line, parse_constant=_no_constant)
         except json.JSONDecodeError as error:
             raise ImportFormatError(f"{where}: invalid JSON ({error.msg}).", field="file") from None
+        except RecursionError:
+            raise ImportFormatError(
+                f"{where}: the JSON is nested too deeply.", field="file"
+            ) from None
+        except ValueError as error:  # an integer too long to convert, NaN, Infinity
+            raise ImportFormatError(f"{where}: invalid JSON ({error}).", field="file") from None
         if not isinstance(item, dict):
             raise ImportFormatError(f"{where}: expected a JSON object.", field="file")
         if "text" not in item:
@@ -120,11 +180,20 @@ def record_from_object(item: dict[str, Any], *, where: str) -> Record:
 
 
 def read_csv(name: str, content: str) -> Iterator[Record]:
-    reader = csv.DictReader(io.StringIO(content, newline=""))
-    if not reader.fieldnames or "text" not in reader.fieldnames:
+    # The csv module refuses fields over 128 KiB by default (a process-wide setting); an
+    # article may be longer, and the upload limit already bounds every field.
+    csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
+    # strict: a quote that is never closed is an error, not a field running to the end of
+    # the file.
+    reader = csv.DictReader(io.StringIO(content, newline=""), strict=True)
+    try:
+        header = reader.fieldnames
+    except csv.Error as error:
+        raise ImportFormatError(f"{name} line 1: {_csv_problem(error)}.", field="file") from None
+    if not header or "text" not in header:
         raise ImportFormatError(f"{name} line 1: the header needs a 'text' column.", field="text")
-    for row in reader:
-        where = f"{name} line {reader.line_num}"
+    for line, row in _csv_rows(name, reader):
+        where = f"{name} line {line}"
         if None in row:
             raise ImportFormatError(f"{where}: more cells than header columns.", field="file")
         meta = {k: v for k, v in row.items() if k not in ARTICLE_FIELDS and v not in (None, "")}
@@ -139,6 +208,27 @@ def read_csv(name: str, content: str) -> Iterator[Record]:
             language=row.get("language") or "en",
             external_id=row.get("id") or None,
         )
+
+
+def _csv_problem(error: csv.Error) -> str:
+    if "unexpected end of data" in str(error):
+        return "a quoted field is never closed"
+    return f"malformed CSV ({error})"
+
+
+def _csv_rows(name: str, reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows with the line each starts on; a malformed row is an error naming that line."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportFormatError(
+                f"{name} line {start}: {_csv_problem(error)}.", field="file"
+            ) from None
+        yield start, row
 
 
 def read_txt(name: str, content: str) -> Record:

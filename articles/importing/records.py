@@ -12,6 +12,12 @@ class ImportFormatError(DomainError):
     """A record cannot be read; the message names the file, line and field."""
 
 
+class UploadTooLarge(ImportFormatError):
+    """An upload, or what a zip unpacks to, exceeds ``IMPORT_MAX_UPLOAD_BYTES``."""
+
+    status_code = 413
+
+
 @dataclass
 class Record:
     """A parsed article before validation. ``where`` is e.g. 'data.jsonl line 3'."""

@@ -6,14 +6,8 @@ comments and boilerplate; its plain-text output keeps one paragraph per line.
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
-
-from django.conf import settings
-
+from articles.importing.fetching import fetch
 from articles.importing.records import ImportFormatError, Record
-
-USER_AGENT = "opinion-annotator/0.1 (+article import)"
 
 
 def extract_html(where: str, html: str, *, url: str = "") -> Record:
@@ -43,28 +37,11 @@ def extract_html(where: str, html: str, *, url: str = "") -> Record:
 
 
 def fetch_article(url: str, *, timeout: float | None = None) -> Record:
-    """Download ``url`` (http/https only, size-limited) and extract its article."""
-    if not url.startswith(("http://", "https://")):
-        raise ImportFormatError("Only http:// and https:// URLs can be fetched.", field="url")
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    """Download ``url`` (public addresses only, size-limited: ``fetching``) and extract its
+    article."""
+    page = fetch(url, timeout=timeout)
     try:
-        with urllib.request.urlopen(
-            request, timeout=timeout or getattr(settings, "IMPORT_FETCH_TIMEOUT", 20)
-        ) as response:
-            data = response.read(limit + 1)
-            charset = response.headers.get_content_charset() or "utf-8"
-    except urllib.error.HTTPError as error:
-        raise ImportFormatError(f"{url}: the server answered {error.code}.", field="url") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise ImportFormatError(f"{url}: could not be fetched ({reason}).", field="url") from None
-    if len(data) > limit:
-        raise ImportFormatError(
-            f"{url}: the page is larger than {limit} bytes (IMPORT_MAX_UPLOAD_BYTES).", field="url"
-        )
-    try:
-        html = data.decode(charset, errors="replace")
+        html = page.body.decode(page.charset or "utf-8", errors="replace")
     except LookupError:
-        html = data.decode("utf-8", errors="replace")
+        html = page.body.decode("utf-8", errors="replace")
     return extract_html(url, html, url=url)

@@ -8,11 +8,15 @@ from django.db import IntegrityError, transaction
 
 from articles.errors import DomainError, Duplicate
 from articles.models import Article, ImportJob, Project
+from articles.storable import text_problem
 from articles.text import content_hash, normalize_text
 
 
 def article_prepare_text(raw: str) -> str:
     """Normalise an incoming text and check it against the configured limits."""
+    problem = text_problem(raw)
+    if problem:
+        raise DomainError(f"The article text {problem}.", field="text")
     text = normalize_text(raw)
     if not text.strip():
         raise DomainError("The article text is empty.", field="text")
@@ -42,6 +46,9 @@ def article_create(
     Pre-tagging is not queued here: callers enqueue after commit for the articles they made.
     """
     normalized = article_prepare_text(text)
+    for name, value in (("title", title), ("source_url", source_url), ("author", author)):
+        if problem := text_problem(value):
+            raise DomainError(f"The {name} {problem}.", field=name)
     digest = content_hash(normalized)
     existing = Article.objects.filter(project=project, content_hash=digest).first()
     if existing is not None:

@@ -9,6 +9,8 @@ queued after the import commits.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -21,21 +23,29 @@ from articles import queue
 from articles.access import require_role
 from articles.errors import DomainError
 from articles.importing import Record, fetch_article, read_upload, record_from_object
+from articles.importing.records import UploadTooLarge
 from articles.models import Article, ImportJob, Label, Project, Role, Span
 from articles.services.history import spans_record_created
 from articles.services.rows import SpanRow, rows_insert, span_rows_insert
 from articles.spans import first_overlap, span_bounds
+from articles.storable import json_problem, text_problem
 from articles.text import content_hash, normalize_text
 from articles.types import User
+
+logger = logging.getLogger(__name__)
 
 SpansAs = Literal["machine", "human", "ignore"]
 SPANS_AS = ("machine", "human", "ignore")
 HASH_BATCH = 1000
 IMPORTED_TAGGER = "import"
+_UNSTORABLE_IN_NAME = re.compile("[\x00-\x1f\ud800-\udfff]")
 
 
-class UploadTooLarge(DomainError):
-    status_code = 413
+__all__ = ["SPANS_AS", "TooManyArticles", "UploadTooLarge"]  # UploadTooLarge: readers' too
+
+# What an import job says when something other than a bad record stopped it (a bug, the
+# database gone): the details go to the log, not to the importing user.
+UNEXPECTED_FAILURE = "The import failed unexpectedly; nothing of it was stored."
 
 
 class TooManyArticles(DomainError):
@@ -58,11 +68,17 @@ def import_check_size(*, size: int, name: str = "file") -> None:
         )
 
 
+def _unstorable(where: str, name: str, problem: str | None) -> None:
+    if problem:
+        raise DomainError(f"{where}: field '{name}' {problem}.", field=name)
+
+
 def _string(record: Record, name: str, value: Any, limit: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
         raise DomainError(f"{record.where}: field '{name}' must be a string.", field=name)
+    _unstorable(record.where, name, text_problem(value))
     value = normalize_text(value).strip()
     if len(value) > limit:
         raise DomainError(
@@ -91,6 +107,7 @@ def _prepare(record: Record, project: Project) -> dict[str, Any]:
     """The article row of a record (columns of ``Article``), checked."""
     if not isinstance(record.text, str):
         raise DomainError(f"{record.where}: field 'text' must be a string.", field="text")
+    _unstorable(record.where, "text", text_problem(record.text))
     text = normalize_text(record.text)
     if not text.strip():
         raise DomainError(f"{record.where}: field 'text' is empty.", field="text")
@@ -105,6 +122,7 @@ def _prepare(record: Record, project: Project) -> dict[str, Any]:
     meta = dict(record.meta)
     if record.external_id not in (None, ""):
         meta.setdefault("import_id", record.external_id)
+    _unstorable(record.where, "meta", json_problem(meta))
     language = _string(record, "language", record.language, 20) or "en"
     return {
         "project_id": project.pk,
@@ -160,6 +178,9 @@ def _check_spans(
         attrs = span.get("attrs") or {}
         if not isinstance(attrs, dict):
             raise DomainError(f"{where}: 'attrs' must be an object.", field="spans")
+        for part in ("attrs", "note", "tagger_version"):
+            if problem := json_problem(span.get(part)):
+                raise DomainError(f"{where}: '{part}' {problem}.", field="spans")
         confidence = span.get("confidence")
         if confidence is not None:
             if not isinstance(confidence, int | float) or not 0 <= confidence <= 1:
@@ -263,14 +284,23 @@ def articles_import_unchecked(
     try:
         _import_into(job, project, records, importer, spans_as, pretag)
     except DomainError as error:
-        ImportJob.objects.filter(pk=job.pk).update(
-            state=ImportJob.State.FAILED, error=error.message, finished_at=timezone.now()
-        )
-        job.refresh_from_db()
+        _job_failed(job, error.message)
         error.import_job = job  # type: ignore[attr-defined]
+        raise
+    except BaseException:
+        # Whatever stopped it, the job must not stay "running" for ever.
+        logger.exception("Import job %s failed unexpectedly", job.pk)
+        _job_failed(job, UNEXPECTED_FAILURE)
         raise
     job.refresh_from_db()
     return job
+
+
+def _job_failed(job: ImportJob, message: str) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.FAILED, error=message, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
 
 
 def _records_limited(records: Iterable[Record]) -> Iterator[Record]:
@@ -393,6 +423,8 @@ def import_upload(
 
     Preconditions: ``actor`` is an editor of the project (checked here)."""
     require_role(actor, project, Role.EDITOR, "import articles")
+    # The name is the client's: it goes into messages and the job, so it must be storable.
+    name = _UNSTORABLE_IN_NAME.sub("\ufffd", name)[:500] or "upload"
     import_check_size(size=len(data), name=name)
     records = read_upload(name, data, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES)
     return articles_import_unchecked(

@@ -19,7 +19,7 @@ from django.db.models import Q
 
 from articles.access import lock_article
 from articles.attributes import attrs_check
-from articles.errors import Conflict, DomainError, NotAllowed
+from articles.errors import Conflict, DomainError, NotAllowed, Replaced
 from articles.models import Article, Label, Role, Span, SpanEvent
 from articles.services.history import span_record, span_state
 from articles.spans import overlapping, span_bounds
@@ -37,6 +37,17 @@ def _lock_for_write(article: Article, actor: User, *, gold: bool) -> None:
         lock_article(actor, article, at_least=Role.REVIEWER, action="edit the gold layer")
     else:
         lock_article(actor, article, at_least=Role.EDITOR, action="edit spans")
+
+
+def _still_there(suggestion: Span) -> None:
+    """A re-run deletes undecided suggestions under the article lock; once we hold that lock,
+    a suggestion loaded before it may be gone, and a decision pointing at it would fail
+    its foreign key at commit (a 500)."""
+    if not Span.objects.filter(pk=suggestion.pk).exists():
+        raise Replaced(
+            "The tagger was re-run on this article and replaced this suggestion; reload the "
+            "article to see the new suggestions."
+        )
 
 
 def span_offsets(*, article: Article, start: int, end: int) -> tuple[int, int, str]:
@@ -191,6 +202,7 @@ def span_decide(
         raise DomainError("Decision must be 'accept' or 'reject'.", field="decision")
     _lock_for_write(span.article, actor, gold=gold if span.is_suggestion else span.gold)
     if span.is_suggestion:
+        _still_there(span)
         return _decide_suggestion(span, actor=actor, decision=decision, gold=gold)
     row = _own_row(span, actor)
     _check_version(row, version)
@@ -237,6 +249,7 @@ def span_update(
     """
     _lock_for_write(span.article, actor, gold=gold if span.is_suggestion else span.gold)
     if span.is_suggestion:
+        _still_there(span)
         existing = _existing_decision(span, actor, gold)
         if existing is not None:
             raise Conflict("You already decided on this suggestion.", current=existing)

@@ -214,6 +214,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         **CELERY_BROKER_TRANSPORT_OPTIONS,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Without socket timeouts a publish to a Redis that accepts connections but never
+    # answers (failover, a half-open connection) waits for ever, and so would a web request.
+    # The worker's BRPOP waits 1 s at a time, well within them.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 3,
+        "socket_timeout": 5,
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

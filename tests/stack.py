@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -77,6 +78,34 @@ class RedisServer:
             self.process.send_signal(sig)
             self.process.wait(timeout=10)
         self.process = None
+
+
+class SilentServer:
+    """Accepts TCP connections on a port and never answers: a broker that hangs (a stuck
+    process, a failover in progress) rather than refusing connections."""
+
+    def __init__(self, port: int) -> None:
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", port))
+        self.listener.listen(64)
+        self.accepted: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            self.accepted.append(connection)
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.accepted:
+            connection.close()
+        self.thread.join(timeout=5)
 
 
 class Child:
@@ -176,6 +205,24 @@ class Stack:
         wait_until(lambda: _answers(base) or child.process.poll() is not None, 60, "web up")
         assert child.process.poll() is None, child.output()
         return base
+
+    def embedded(self) -> tuple[str, Child]:
+        """``manage.py run_embedded`` (what ``make run`` starts: the development server and
+        a worker with beat); returns its base URL once both are up."""
+        port = free_port()
+        child = self._child(
+            "embedded", [sys.executable, "manage.py", "run_embedded", "--addr", f"127.0.0.1:{port}"]
+        )
+        base = f"http://127.0.0.1:{port}"
+        wait_until(
+            lambda: (
+                (_answers(base) and " ready." in child.output()) or child.process.poll() is not None
+            ),
+            60,
+            "run_embedded up",
+        )
+        assert child.process.poll() is None, child.output()
+        return base, child
 
     def stop(self) -> None:
         for child in reversed(self.children):

@@ -20,7 +20,7 @@ from articles.services.pretag import suggestions_to_rows
 from articles.tagging import get_tagger
 from articles.tagging.base import tagger_id
 from tests.factories import make_project, make_user
-from tests.stack import RedisServer, multipart, request, stack, wait_until
+from tests.stack import RedisServer, SilentServer, multipart, request, stack, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -199,12 +199,15 @@ def test_worker_killed_mid_batch_heals_by_itself(tmp_path: Path, media: Path) ->
     )
 
 
+@pytest.mark.parametrize("outage", ["stopped", "hung"])
 def test_requests_while_the_broker_is_down_are_done_once_it_is_back(
-    tmp_path: Path, media: Path
+    tmp_path: Path, media: Path, outage: str
 ) -> None:
-    """With Redis stopped, an import answers 201 and a snapshot request 202 (pending);
-    nothing is lost. Redis comes back on the same port: the worker reconnects, beat's next
-    sweep sends the unsent work, every article is tagged once and the snapshot built."""
+    """With Redis stopped (connections refused), or hung (a server on its port accepting
+    connections and never answering), an import answers 201 and a snapshot request 202
+    (pending); nothing is lost. Redis comes back on the same port: the worker reconnects,
+    beat's next sweep sends the unsent work, every article is tagged once and the snapshot
+    built."""
     texts = [article_text(n) for n in range(1000, 1060)]
     project_id, token = desk("Outage desk")
     broker = RedisServer(tmp_path)
@@ -214,6 +217,7 @@ def test_requests_while_the_broker_is_down_are_done_once_it_is_back(
             base = app.web()
             app.worker("embedded", beat=True)
             broker.stop()
+            silent = SilentServer(broker.port) if outage == "hung" else None
             status, health, _ = request("GET", f"{base}/healthz", token)
             assert (status, health["broker"][:6]) == (503, "error:")
 
@@ -232,6 +236,8 @@ def test_requests_while_the_broker_is_down_are_done_once_it_is_back(
             time.sleep(2)  # beat ticks twice meanwhile, and cannot send
             assert states(project_id) == {"pending": len(texts)}
 
+            if silent:
+                silent.close()
             broker.start()
             back_at = time.monotonic()
             wait_until(
@@ -252,8 +258,9 @@ def test_requests_while_the_broker_is_down_are_done_once_it_is_back(
     data = frozen.file.read()
     assert hashlib.sha256(data).hexdigest() == frozen.sha256
     assert len(data.splitlines()) == len(texts)
+    assert import_seconds < 10 and snapshot_seconds < 10
     print(
-        f"\noutage: import answered 201 in {import_seconds:.2f} s, snapshot 202 in "
+        f"\noutage ({outage}): import answered 201 in {import_seconds:.2f} s, snapshot 202 in "
         f"{snapshot_seconds:.2f} s with the broker down; all done {healed_after:.1f} s after "
         "it came back"
     )
@@ -285,3 +292,38 @@ def test_messages_lost_in_a_broker_restart_are_sent_again(tmp_path: Path, media:
     assert_tagged_once(project_id, texts)
     assert healed_after >= 4  # sent again only once RESEND_AFTER_SECONDS had passed
     print(f"\nrestart: all done {healed_after:.1f} s after the broker restarted empty")
+
+
+def test_embedded_mode_killed_mid_batch_finishes_when_run_again(
+    tmp_path: Path, media: Path
+) -> None:
+    """``make run``'s embedded mode (filesystem broker, a worker with beat): everything is
+    SIGKILLed while a batch is being tagged. The filesystem broker deleted the message when
+    the worker took it, so only the database knows; started again, run_embedded finishes
+    the queue and its beat's sweep the killed batch."""
+    texts = [article_text(n) for n in range(3000, 3300)]
+    project_id, token = desk("Embedded desk")
+    with stack(tmp_path, "filesystem://", PRETAG_BATCH_SIZE="100", **FAST) as app:
+        base, first = app.embedded()
+        import_file(base, token, project_id, texts)
+        wait_until(
+            lambda: (
+                states(project_id).get("done", 0) >= 100
+                and states(project_id).get("running", 0) > 0
+            ),
+            60,
+            "a batch running after the first one is done",
+        )
+        first.kill()
+        at_kill = states(project_id)
+        assert at_kill.get("running"), f"the batch finished before the kill: {at_kill}"
+        killed_at = time.monotonic()
+        _, second = app.embedded()
+        wait_until(lambda: states(project_id) == {"done": 300}, 60, "every article done")
+        healed_after = time.monotonic() - killed_at
+        assert re.search(r"(At worker start|Sweep): Queued 100 article\(s\)", second.output())
+    assert_tagged_once(project_id, texts)
+    print(
+        f"\nembedded: {at_kill} at SIGKILL; all 300 done {healed_after:.1f} s after the kill "
+        "(run_embedded's start included)"
+    )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import signal
 import time
 from pathlib import Path
 
@@ -199,6 +201,49 @@ def test_worker_killed_mid_batch_heals_by_itself(tmp_path: Path, media: Path) ->
     )
 
 
+def test_pool_process_killed_mid_batch_is_taken_over_at_once(tmp_path: Path, media: Path) -> None:
+    """Only the worker's pool process is SIGKILLed (as the kernel's OOM killer does): the
+    worker rejects the message back to Redis (``reject_on_worker_lost``), which delivers it
+    again flagged as redelivered, and the task takes its running articles over at once, with
+    no wait for their heartbeat to go stale (10 minutes here)."""
+    texts = [article_text(n) for n in range(4000, 4300)]
+    project_id, token = desk("Pool desk")
+    broker = RedisServer(tmp_path)
+    broker.start()
+    try:
+        with stack(
+            tmp_path,
+            broker.url,
+            PRETAG_BATCH_SIZE="100",
+            **{**FAST, "HEARTBEAT_TIMEOUT_SECONDS": "600"},
+        ) as app:
+            base = app.web()
+            worker = app.worker("worker")
+            import_file(base, token, project_id, texts)
+            wait_until(
+                lambda: (
+                    states(project_id).get("done", 0) >= 100
+                    and states(project_id).get("running", 0) > 0
+                ),
+                60,
+                "a batch running after the first one is done",
+            )
+            (pool_process,) = worker.children()
+            os.kill(pool_process, signal.SIGKILL)
+            at_kill = states(project_id)
+            assert at_kill.get("running"), f"the batch finished before the kill: {at_kill}"
+            killed_at = time.monotonic()
+            wait_until(lambda: states(project_id) == {"done": 300}, 60, "every article done")
+            healed_after = time.monotonic() - killed_at
+            assert "WorkerLostError" in worker.output()
+            assert "Sweep:" not in worker.output()  # no beat here: the takeover did it
+    finally:
+        broker.stop()
+    assert_tagged_once(project_id, texts)
+    assert healed_after < 60
+    print(f"\npool process: {at_kill} at SIGKILL; all 300 done {healed_after:.1f} s after it")
+
+
 @pytest.mark.parametrize("outage", ["stopped", "hung"])
 def test_requests_while_the_broker_is_down_are_done_once_it_is_back(
     tmp_path: Path, media: Path, outage: str
@@ -322,6 +367,12 @@ def test_embedded_mode_killed_mid_batch_finishes_when_run_again(
         wait_until(lambda: states(project_id) == {"done": 300}, 60, "every article done")
         healed_after = time.monotonic() - killed_at
         assert re.search(r"(At worker start|Sweep): Queued 100 article\(s\)", second.output())
+        # Beat runs inside the embedded worker: its sweeps arrive and run there.
+        wait_until(
+            lambda: re.search(r"Task articles\.sweep\[[-\w]+\] succeeded", second.output()),
+            10,
+            "a beat sweep run by the embedded worker",
+        )
     assert_tagged_once(project_id, texts)
     print(
         f"\nembedded: {at_kill} at SIGKILL; all 300 done {healed_after:.1f} s after the kill "

@@ -276,3 +276,18 @@ def test_a_running_batch_beats_while_it_tags(project, settings):
     times = [rows[0][1] for rows in beats]
     assert times[0] < times[1] < times[2]
     assert states(*Article.objects.filter(pk__in=ids)) == ["done"] * 3
+
+
+@pytest.mark.django_db
+def test_a_redelivered_batch_takes_over_running_articles(project):
+    """The broker delivers a batch again when the worker holding it died: its articles are
+    running with a heartbeat that may look fresh; done ones stay done."""
+    running, done = make_article(project, TEXTS[0]), make_article(project, TEXTS[1])
+    Article.objects.filter(pk=running.pk).update(pretag_state="running", pretag_heartbeat=ago(1))
+    Article.objects.filter(pk=done.pk).update(pretag_state="done", pretag_tagger="old@1")
+    ids = [running.pk, done.pk]
+    assert articles_pretag(article_ids=ids) == []
+    taken = articles_pretag(article_ids=ids, takeover=True)
+    assert [result.article_id for result in taken] == [running.pk]
+    assert states(running, done) == ["done", "done"]
+    assert Article.objects.get(pk=done.pk).pretag_tagger == "old@1"

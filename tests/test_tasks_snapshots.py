@@ -104,3 +104,12 @@ def test_sweep_sends_lost_builds_to_a_real_worker(media):
             assert time.monotonic() < deadline, "the worker did not build the snapshots"
             time.sleep(0.2)
     assert Snapshot.objects.get(pk=unsent.pk).article_count == 1
+
+
+def test_a_redelivered_build_takes_over(project, owner, media):
+    make_article(project)
+    snapshot = requested(project, owner, state="running", heartbeat=ago(1))
+    built = snapshot_build(snapshot_id=snapshot.pk, takeover=True)
+    assert (built.state, built.article_count) == ("done", 1)
+    again = snapshot_build(snapshot_id=snapshot.pk, takeover=True)
+    assert again.file.name == built.file.name  # a done snapshot is never rebuilt

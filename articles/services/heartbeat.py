@@ -40,13 +40,20 @@ def lost(prefix: str = "", *, now: datetime | None = None, dead_after: int | Non
     return pending | running
 
 
-def claimable(prefix: str = "", *, now: datetime | None = None) -> Q:
+def claimable(prefix: str = "", *, now: datetime | None = None, takeover: bool = False) -> Q:
     """Rows a task may start on: any pending or failed one, and running ones whose worker
-    died. A live run elsewhere is left alone, so a duplicate message does nothing."""
+    died. A live run elsewhere is left alone, so a duplicate message does nothing.
+
+    ``takeover``: every running row too. For a message the broker delivers again because
+    the worker holding it died (its heartbeat may still look fresh).
+    """
     now = now or timezone.now()
     state, beat = f"{prefix}state", f"{prefix}heartbeat"
+    unfinished = Q(**{f"{state}__in": [JobState.PENDING, JobState.FAILED]})
+    if takeover:
+        return unfinished | Q(**{state: JobState.RUNNING})
     dead_before = now - timedelta(seconds=settings.HEARTBEAT_TIMEOUT_SECONDS)
-    return Q(**{f"{state}__in": [JobState.PENDING, JobState.FAILED]}) | (
+    return unfinished | (
         Q(**{state: JobState.RUNNING})
         & (Q(**{f"{beat}__isnull": True}) | Q(**{f"{beat}__lt": dead_before}))
     )

@@ -234,7 +234,7 @@ def articles_pretag_failed(*, article_ids: Sequence[int], error: str) -> None:
     ).update(pretag_state=Article.PretagState.FAILED, pretag_error=error[:2000])
 
 
-def _claim(article_ids: Sequence[int]) -> list[int]:
+def _claim(article_ids: Sequence[int], takeover: bool) -> list[int]:
     """Mark the batch's claimable articles running, with a first heartbeat; returns them.
 
     Articles done, or being tagged by a live worker, are left out: a message delivered twice
@@ -244,7 +244,7 @@ def _claim(article_ids: Sequence[int]) -> list[int]:
     with transaction.atomic():
         ids = list(
             Article.objects.select_for_update()
-            .filter(claimable("pretag_", now=now), pk__in=list(article_ids))
+            .filter(claimable("pretag_", now=now, takeover=takeover), pk__in=list(article_ids))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -266,15 +266,19 @@ def _release(article_ids: Sequence[int]) -> None:
     )
 
 
-def articles_pretag(*, article_ids: Sequence[int], tagger: str | None = None) -> list[PretagResult]:
+def articles_pretag(
+    *, article_ids: Sequence[int], tagger: str | None = None, takeover: bool = False
+) -> list[PretagResult]:
     """Tag a batch, then store it in one transaction.
 
-    Only articles that are pending, failed or abandoned by a dead worker are tagged; the
-    run beats a heartbeat while it tags. Failures a retry cannot fix are recorded on their
-    article and the batch goes on; transient errors hand the batch back as pending and
-    propagate so the task retries it (nothing is stored before every article is tagged).
+    Only articles that are pending, failed or abandoned by a dead worker are tagged (with
+    ``takeover``, running ones too: the broker redelivered the batch because the worker
+    holding it died); the run beats a heartbeat while it tags. Failures a retry cannot fix
+    are recorded on their article and the batch goes on; transient errors hand the batch
+    back as pending and propagate so the task retries it (nothing is stored before every
+    article is tagged).
     """
-    claimed = _claim(article_ids)
+    claimed = _claim(article_ids, takeover)
     if not claimed:
         return []
     running = Article.objects.filter(pk__in=claimed, pretag_state=Article.PretagState.RUNNING)

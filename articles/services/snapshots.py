@@ -63,12 +63,12 @@ def snapshot_failed(*, snapshot_id: int, error: str) -> None:
     )
 
 
-def _claim(snapshot_id: int) -> bool:
+def _claim(snapshot_id: int, takeover: bool) -> bool:
     """Mark the snapshot running with a first heartbeat, unless it is done or a live worker
     is building it (then a duplicate message does nothing)."""
     now = timezone.now()
     return bool(
-        Snapshot.objects.filter(claimable(now=now), pk=snapshot_id).update(
+        Snapshot.objects.filter(claimable(now=now, takeover=takeover), pk=snapshot_id).update(
             state=Snapshot.State.RUNNING, heartbeat=now, progress=0.0, error=""
         )
     )
@@ -82,14 +82,15 @@ def _release(snapshot_id: int) -> None:
     )
 
 
-def snapshot_build(*, snapshot_id: int) -> Snapshot:
+def snapshot_build(*, snapshot_id: int, takeover: bool = False) -> Snapshot:
     """Write the snapshot's file once; a finished snapshot is never rewritten, and one being
-    built by a live worker is left to it.
+    built by a live worker is left to it (unless ``takeover``: the broker redelivered the
+    build because the worker holding it died).
 
     Errors propagate (after handing the snapshot back as pending): the task retries
     transient ones and records the others (``snapshot_failed``).
     """
-    claimed = _claim(snapshot_id)
+    claimed = _claim(snapshot_id, takeover)
     snapshot = Snapshot.objects.select_related("project").get(pk=snapshot_id)
     if not claimed:
         return snapshot

@@ -21,7 +21,8 @@ class PretagTask(RowTask):
         articles_pretag_failed(article_ids=article_ids, error=error)
 
 
-@shared_task(base=PretagTask, name=queue.PRETAG)
-def pretag_articles(article_ids: list[int], tagger: str | None = None) -> int:
+@shared_task(base=PretagTask, bind=True, name=queue.PRETAG)
+def pretag_articles(self: PretagTask, article_ids: list[int], tagger: str | None = None) -> int:
     """Tag a batch of articles; returns how many were tagged."""
-    return len(articles_pretag(article_ids=article_ids, tagger=tagger))
+    tagged = articles_pretag(article_ids=article_ids, tagger=tagger, takeover=self.redelivered)
+    return len(tagged)

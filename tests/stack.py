@@ -186,7 +186,7 @@ class Stack:
         args = [
             sys.executable, "-m", "celery", "-A", "annotator", "worker",
             "--loglevel", "INFO", "--concurrency", "1", "--hostname", f"{name}@%h",
-            "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
+            "--queues", self.env.get("CELERY_TASK_DEFAULT_QUEUE", "annotator"),
             "--without-gossip", "--without-mingle",
         ]  # fmt: skip
         if beat:

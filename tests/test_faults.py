@@ -12,9 +12,11 @@ import os
 import re
 import signal
 import time
+import uuid
 from pathlib import Path
 
 import pytest
+from kombu import Connection
 from rest_framework.authtoken.models import Token
 
 from articles.models import Article, Label, Snapshot, Span
@@ -242,6 +244,68 @@ def test_pool_process_killed_mid_batch_is_taken_over_at_once(tmp_path: Path, med
     assert_tagged_once(project_id, texts)
     assert healed_after < 60
     print(f"\npool process: {at_kill} at SIGKILL; all 300 done {healed_after:.1f} s after it")
+
+
+RABBITMQ = "amqp://guest:guest@127.0.0.1:5672//"
+
+
+@pytest.fixture
+def rabbitmq_queue():
+    """A queue of the test's own on the RabbitMQ server at 5672 (shared: the test must not
+    touch other queues), deleted afterwards."""
+    connection = Connection(RABBITMQ, connect_timeout=3)
+    try:
+        connection.ensure_connection(max_retries=1)
+    except Exception as error:  # no RabbitMQ here: nothing to test against
+        pytest.skip(f"no RabbitMQ at {RABBITMQ}: {error}")
+    name = f"annotator-faults-{uuid.uuid4().hex[:8]}"
+    try:
+        yield name
+    finally:
+        connection.default_channel.queue_delete(name)
+        connection.release()
+
+
+def test_worker_killed_on_rabbitmq_is_taken_over_at_once(
+    tmp_path: Path, media: Path, rabbitmq_queue: str
+) -> None:
+    """RabbitMQ puts a dead consumer's unacked message back as soon as its connection
+    closes; the next worker gets it flagged as redelivered and takes the running articles
+    over at once: no beat here, and a heartbeat timeout of 10 minutes."""
+    texts = [article_text(n) for n in range(5000, 5300)]
+    project_id, token = desk("Rabbit desk")
+    env = {**FAST, "HEARTBEAT_TIMEOUT_SECONDS": "600"}
+    with stack(
+        tmp_path,
+        RABBITMQ,
+        PRETAG_BATCH_SIZE="100",
+        CELERY_TASK_DEFAULT_QUEUE=rabbitmq_queue,
+        **env,
+    ) as app:
+        base = app.web()
+        first = app.worker("first")
+        import_file(base, token, project_id, texts)
+        wait_until(
+            lambda: (
+                states(project_id).get("done", 0) >= 100
+                and states(project_id).get("running", 0) > 0
+            ),
+            60,
+            "a batch running after the first one is done",
+        )
+        first.kill()
+        at_kill = states(project_id)
+        assert at_kill.get("running"), f"the batch finished before the kill: {at_kill}"
+        killed_at = time.monotonic()
+        second = app.worker("second")
+        wait_until(lambda: states(project_id) == {"done": 300}, 60, "every article done")
+        healed_after = time.monotonic() - killed_at
+        assert "At worker start: Queued" not in second.output()
+    assert_tagged_once(project_id, texts)
+    print(
+        f"\nrabbitmq: {at_kill} at SIGKILL; all 300 done {healed_after:.1f} s after the kill "
+        "(second worker's start included)"
+    )
 
 
 @pytest.mark.parametrize("outage", ["stopped", "hung"])

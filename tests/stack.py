@@ -131,9 +131,27 @@ class Child:
     def kill(self) -> None:
         """SIGKILL to the whole process group: no cleanup, no acknowledgement, as when a
         machine or container dies."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+        self._signal_group(signal.SIGKILL)
         self.process.wait(timeout=10)
+        self._wait_group_gone(10)
+
+    def _signal_group(self, sig: int) -> None:
+        try:
+            os.killpg(self.process.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def _wait_group_gone(self, timeout: float) -> bool:
+        """Whether every process of the group (e.g. run_embedded's worker, after
+        run_embedded itself) has exited within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.process.pid, 0)
+            except ProcessLookupError:
+                return True
+            time.sleep(0.05)
+        return False
 
     def children(self) -> list[int]:
         """Process ids of its direct children (a worker's pool processes)."""
@@ -143,12 +161,14 @@ class Child:
         ]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        """SIGTERM to the group (a worker's warm shutdown), SIGKILL if it lingers."""
+        self._signal_group(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            pass
+        if not self._wait_group_gone(20):
+            self.kill()
 
 
 class Stack:

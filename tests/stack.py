@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -102,10 +102,14 @@ class SilentServer:
             self.accepted.append(connection)
 
     def close(self) -> None:
+        # shutdown() wakes the thread blocked in accept(); close() alone would not, and the
+        # port would go on listening until the next connection came in.
+        self.listener.shutdown(socket.SHUT_RDWR)
+        self.thread.join(timeout=5)
+        assert not self.thread.is_alive()
         self.listener.close()
         for connection in self.accepted:
             connection.close()
-        self.thread.join(timeout=5)
 
 
 class Child:
@@ -136,10 +140,8 @@ class Child:
         self._wait_group_gone(10)
 
     def _signal_group(self, sig: int) -> None:
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(self.process.pid, sig)
-        except ProcessLookupError:
-            pass
 
     def _wait_group_gone(self, timeout: float) -> bool:
         """Whether every process of the group (e.g. run_embedded's worker, after
@@ -163,10 +165,8 @@ class Child:
     def stop(self) -> None:
         """SIGTERM to the group (a worker's warm shutdown), SIGKILL if it lingers."""
         self._signal_group(signal.SIGTERM)
-        try:
+        with suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            pass
         if not self._wait_group_gone(20):
             self.kill()
 
@@ -214,6 +214,23 @@ class Stack:
         child = self._child(name, args, **env)
         wait_until(lambda: " ready." in child.output() or child.process.poll() is not None,
                    60, f"worker {name} ready")  # fmt: skip
+        assert child.process.poll() is None, child.output()
+        return child
+
+    def beat(self) -> Child:
+        """``celery beat`` on its own, as docker-compose runs it; returns once it started."""
+        child = self._child(
+            "beat",
+            [
+                sys.executable, "-m", "celery", "-A", "annotator", "beat",
+                "--loglevel", "INFO", "--schedule", str(self.workdir / "beat-schedule"),
+            ],
+        )  # fmt: skip
+        wait_until(
+            lambda: "beat: Starting..." in child.output() or child.process.poll() is not None,
+            60,
+            "beat started",
+        )
         assert child.process.poll() is None, child.output()
         return child
 

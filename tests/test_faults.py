@@ -314,9 +314,9 @@ def test_requests_while_the_broker_is_down_are_done_once_it_is_back(
 ) -> None:
     """With Redis stopped (connections refused), or hung (a server on its port accepting
     connections and never answering), an import answers 201 and a snapshot request 202
-    (pending); nothing is lost. Redis comes back on the same port: the worker reconnects,
-    beat's next sweep sends the unsent work, every article is tagged once and the snapshot
-    built."""
+    (pending); nothing is lost. Redis comes back on the same port: the worker and beat (on
+    its own, as docker-compose runs it) reconnect, beat's next sweep sends the unsent work,
+    every article is tagged once and the snapshot built."""
     texts = [article_text(n) for n in range(1000, 1060)]
     project_id, token = desk("Outage desk")
     broker = RedisServer(tmp_path)
@@ -324,7 +324,8 @@ def test_requests_while_the_broker_is_down_are_done_once_it_is_back(
     try:
         with stack(tmp_path, broker.url, **FAST) as app:
             base = app.web()
-            app.worker("embedded", beat=True)
+            worker = app.worker("worker")
+            app.beat()
             broker.stop()
             silent = SilentServer(broker.port) if outage == "hung" else None
             status, health, _ = request("GET", f"{base}/healthz", token)
@@ -358,6 +359,7 @@ def test_requests_while_the_broker_is_down_are_done_once_it_is_back(
                 "the work done after the broker is back",
             )
             healed_after = time.monotonic() - back_at
+            assert "Sweep: Queued 60 article(s) in 2 task(s) and 1 snapshot(s)." in worker.output()
             status, built, _ = request("GET", f"{base}/api/snapshots/{snapshot['id']}/", token)
             assert (status, built["state"], built["article_count"]) == (200, "done", len(texts))
     finally:

@@ -4,6 +4,9 @@ and the sweep of lost work."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import time
 from datetime import timedelta
 
@@ -291,3 +294,27 @@ def test_a_redelivered_batch_takes_over_running_articles(project):
     assert [result.article_id for result in taken] == [running.pk]
     assert states(running, done) == ["done", "done"]
     assert Article.objects.get(pk=done.pk).pretag_tagger == "old@1"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"HEARTBEAT_SECONDS": "60", "HEARTBEAT_TIMEOUT_SECONDS": "100"},
+            "HEARTBEAT_TIMEOUT_SECONDS=100 must exceed twice HEARTBEAT_SECONDS=60",
+        ),
+        ({"CELERY_BROKER_TRANSPORT_OPTIONS": "{visibility"}, "is not valid JSON"),
+        ({"CELERY_BROKER_TRANSPORT_OPTIONS": "[1]"}, "must be a JSON object"),
+    ],
+)
+def test_sweep_settings_refuse_bad_values(env, message):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "SECRET_KEY": "x", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import celeryd_init
+from celery.signals import beat_init, celeryd_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "annotator.settings")
 
@@ -25,4 +25,10 @@ def ensure_broker_folders() -> None:
 
 @celeryd_init.connect
 def _prepare_worker(**_: object) -> None:
+    ensure_broker_folders()
+
+
+@beat_init.connect
+def _prepare_beat(**_: object) -> None:
+    # ``celery beat`` on its own (not a worker's ``-B``) sends on the same transport.
     ensure_broker_folders()

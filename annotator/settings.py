@@ -7,6 +7,7 @@ Nothing here touches the disk or the network at import time.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -268,7 +269,20 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "annotator@localhost")
 
 # Celery: the embedded default is kombu's filesystem transport, so a worker runs with no server.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+# Transport options as a JSON object, for the broker in use. On Redis, an unacked message
+# (acks_late) of a worker that died goes back to the queue only after ``visibility_timeout``
+# (1 h by default; keep it above the longest retry countdown, 300 s, since Redis holds a
+# countdown message unacked until it is due), scanned for every ``unacked_restore_interval``
+# x ``unacked_restore_throttle`` seconds (100 s). The sweep re-sends that work much sooner
+# (HEARTBEAT_TIMEOUT_SECONDS); the late redelivery then finds it done.
+try:
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = json.loads(
+        env_str("CELERY_BROKER_TRANSPORT_OPTIONS", "{}")
+    )
+except ValueError:
+    raise ImproperlyConfigured("CELERY_BROKER_TRANSPORT_OPTIONS is not valid JSON.") from None
+if not isinstance(CELERY_BROKER_TRANSPORT_OPTIONS, dict):
+    raise ImproperlyConfigured("CELERY_BROKER_TRANSPORT_OPTIONS must be a JSON object.")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = DATA_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -277,13 +291,59 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+    }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Without socket timeouts a publish to a Redis that accepts connections but never
+    # answers (failover, a half-open connection) waits for ever, and so would a web request.
+    # The worker's BRPOP waits 1 s at a time, well within them.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 3,
+        "socket_timeout": 5,
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker waits for the broker however long an outage lasts (Celery's default gives up
+# after 100 attempts, about 45 minutes, and the worker exits).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A web request that cannot reach the broker gives up after one quick retry: the database
+# keeps the work as unsent and the sweep sends it (docs/RELIABILITY.md).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "annotator")
+
+# The database is the source of truth for pending work; the sweep (a Celery beat entry, also
+# run when a worker starts and by ``manage.py pretag_pending``) sends again what nobody is
+# doing: work whose sending failed, work sent ``RESEND_AFTER_SECONDS`` ago and not started
+# (the broker lost the message), and running work with no heartbeat for
+# ``HEARTBEAT_TIMEOUT_SECONDS`` (its worker died). A running task beats every
+# ``HEARTBEAT_SECONDS`` at most (per article, or per export chunk).
+SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60, minimum=1)
+HEARTBEAT_SECONDS = env_int("HEARTBEAT_SECONDS", 15, minimum=1)
+HEARTBEAT_TIMEOUT_SECONDS = env_int("HEARTBEAT_TIMEOUT_SECONDS", 180, minimum=1)
+RESEND_AFTER_SECONDS = env_int("RESEND_AFTER_SECONDS", 600, minimum=1)
+if HEARTBEAT_TIMEOUT_SECONDS <= 2 * HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        f"HEARTBEAT_TIMEOUT_SECONDS={HEARTBEAT_TIMEOUT_SECONDS} must exceed twice "
+        f"HEARTBEAT_SECONDS={HEARTBEAT_SECONDS}, or live work would be taken for lost."
+    )
+CELERY_BEAT_SCHEDULE = {
+    "sweep": {
+        "task": "articles.sweep",
+        "schedule": float(SWEEP_INTERVAL_SECONDS),
+        # A sweep that waited a whole interval in the queue is dropped: the next one is due.
+        "options": {"expires": float(SWEEP_INTERVAL_SECONDS)},
+    }
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -336,9 +396,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES
 DEFAULT_TAGGER = env_str("DEFAULT_TAGGER", "rules")
 # Pre-tagging: ids per Celery task, and the optional "http" tagger's backend.
 PRETAG_BATCH_SIZE = env_int("PRETAG_BATCH_SIZE", 50, minimum=1)
-# A ``running`` pre-tag older than this is taken as lost (worker killed) and queued again
-# when a worker starts or by ``manage.py pretag_pending``; keep it above a task's retry span.
-PRETAG_STALE_SECONDS = env_int("PRETAG_STALE_SECONDS", 3600, minimum=1)
 PRETAG_HTTP_URL = os.environ.get("PRETAG_HTTP_URL", "")
 PRETAG_HTTP_TIMEOUT = env_int("PRETAG_HTTP_TIMEOUT", 10, minimum=1)
 PRETAG_HTTP_RETRIES = env_int("PRETAG_HTTP_RETRIES", 2)

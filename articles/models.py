@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django.utils import timezone
 
 from articles.types import AnyUser
 
@@ -239,6 +240,10 @@ class Article(models.Model):
     pretag_error = models.TextField(blank=True)
     pretag_tagger = models.CharField(max_length=100, blank=True, help_text="name@version")
     pretagged_at = models.DateTimeField(null=True, blank=True)
+    # The sweep's evidence (articles/services/sweep.py): when the pending work was handed to
+    # the broker (empty: sending failed), and the last sign of life of the task running it.
+    pretag_queued_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    pretag_heartbeat = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -262,6 +267,12 @@ class Article(models.Model):
             models.Index(fields=["project", "id"], name="article_project_id"),
             models.Index(fields=["project", "updated_at", "id"], name="article_project_updated"),
             models.Index(fields=["project", "pretag_state"], name="article_project_pretag"),
+            # The sweep reads only unfinished articles, a small part of the table.
+            models.Index(
+                fields=["pretag_state", "id"],
+                condition=Q(pretag_state__in=[JobState.PENDING, JobState.RUNNING]),
+                name="article_pretag_unfinished",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -482,6 +493,10 @@ class Snapshot(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     file = models.FileField(upload_to="snapshots/", blank=True)
     error = models.TextField(blank=True)
+    # As on articles: when the build was handed to the broker (empty: sending failed), and
+    # the last sign of life of the worker building it.
+    queued_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    heartbeat = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

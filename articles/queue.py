@@ -1,9 +1,10 @@
 """Where services hand work to Celery: by task name, after the current transaction commits.
 
 Services import this module, never the task modules: tasks import services, so going through
-names keeps the dependency one way. A message sent after commit is ``robust``: if the broker
-is down the request still succeeds and the rows stay ``pending`` in the database, from where
-the sweeps queue them again.
+names keeps the dependency one way. The database, not the broker, is the record of what is
+to do: a row of pending work is committed first, then its message is sent. When the broker
+cannot be reached, the request still succeeds, the rows are marked unsent (``queued_at``
+empty) and the sweep sends them once the broker is back (``articles/services/sweep.py``).
 """
 
 from __future__ import annotations
@@ -14,25 +15,26 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from kombu.exceptions import KombuError
 
 from annotator.celery import app
+from articles.models import Article, JobState, Snapshot
 
 logger = logging.getLogger(__name__)
 
 PRETAG = "articles.pretag_articles"
 SNAPSHOT = "articles.snapshot_build"
+SWEEP = "articles.sweep"
+
+# What sending raises when the broker is down or refuses the message (kombu wraps transport
+# errors in its own; a socket error can still escape from some transports).
+BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuError, OSError)
 
 
 def send(name: str, *args: Any) -> None:
     """Send a task message now, by name (the sender need not have imported the task).
     Broker errors propagate to the caller."""
     app.send_task(name, args=args)
-
-
-def send_after_commit(name: str, *args: Any) -> None:
-    """Send when the current transaction commits (at once outside one); a broker error is
-    logged, not raised: the committed rows say what is still to do."""
-    transaction.on_commit(lambda: send(name, *args), robust=True)
 
 
 def batches(ids: Sequence[int]) -> list[list[int]]:
@@ -42,21 +44,71 @@ def batches(ids: Sequence[int]) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def enqueue_pretag(article_ids: Sequence[int], *, tagger: str | None = None) -> int:
-    """Queue pre-tagging of the articles after commit; returns the number of tasks."""
-    groups = batches(article_ids)
-    for group in groups:
-        send_after_commit(PRETAG, group, tagger)
-    return len(groups)
+def mark_pretag_unsent(article_ids: Sequence[int]) -> None:
+    """The sweep sends these as soon as it can (in chunks: SQLite limits query parameters)."""
+    ids = list(article_ids)
+    for i in range(0, len(ids), 1000):
+        Article.objects.filter(pk__in=ids[i : i + 1000], pretag_state=JobState.PENDING).update(
+            pretag_queued_at=None
+        )
 
 
 def send_pretag(article_ids: Sequence[int], *, tagger: str | None = None) -> int:
-    """Queue pre-tagging now (the sweeps); returns the number of tasks."""
+    """Send pre-tagging now, in batches; returns the number of tasks sent.
+
+    When sending fails, the articles of the batches not sent are marked unsent and the error
+    propagates: the broker is down, so the remaining batches are not tried one by one. (Any
+    error counts: whatever it was, the message is not known to be in the broker.)
+    """
     groups = batches(article_ids)
-    for group in groups:
-        send(PRETAG, group, tagger)
+    for n, group in enumerate(groups):
+        try:
+            send(PRETAG, group, tagger)
+        except Exception:
+            mark_pretag_unsent([pk for rest in groups[n:] for pk in rest])
+            raise
     return len(groups)
 
 
+def enqueue_pretag(article_ids: Sequence[int], *, tagger: str | None = None) -> int:
+    """Queue pre-tagging of the articles after commit; returns the number of tasks.
+
+    A broker error is logged, not raised: the request that committed the articles succeeds.
+    """
+    ids = list(article_ids)
+
+    def after_commit() -> None:
+        try:
+            send_pretag(ids, tagger=tagger)
+        except Exception as error:
+            logger.warning(
+                "Broker unreachable; %s article(s) left for the sweep: %s", len(ids), error
+            )
+
+    # robust: even if marking the rows unsent fails, the committed request stands.
+    transaction.on_commit(after_commit, robust=True)
+    return len(batches(ids))
+
+
+def send_snapshot(snapshot_id: int) -> None:
+    """Send a snapshot build now; on a broker error the snapshot is marked unsent and the
+    error propagates."""
+    try:
+        send(SNAPSHOT, snapshot_id)
+    except Exception:
+        Snapshot.objects.filter(pk=snapshot_id, state=JobState.PENDING).update(queued_at=None)
+        raise
+
+
 def enqueue_snapshot(snapshot_id: int) -> None:
-    send_after_commit(SNAPSHOT, snapshot_id)
+    """Queue the build after commit; a broker error is logged, not raised."""
+
+    def after_commit() -> None:
+        try:
+            send_snapshot(snapshot_id)
+        except Exception as error:
+            logger.warning(
+                "Broker unreachable; snapshot %s left for the sweep: %s", snapshot_id, error
+            )
+
+    transaction.on_commit(after_commit, robust=True)

@@ -8,24 +8,25 @@ suggestion, or to a still-existing decided suggestion, is not stored again.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from articles import queue
 from articles.access import require_role
 from articles.errors import DomainError
 from articles.models import Article, Label, Project, Role, Span, SpanEvent
+from articles.services.heartbeat import Heartbeat, claimable, lost
 from articles.services.rows import SpanRow, span_rows_insert
 from articles.spans import SpanRangeError, span_bounds
 from articles.tagging import Suggestion, get_tagger
 from articles.tagging.base import TaggerError, tagger_id
 from articles.types import User
+
+logger = logging.getLogger(__name__)
 
 Key = tuple[int, int, int]  # label id, start, end
 
@@ -222,61 +223,116 @@ def article_pretag(*, article: Article, tagger: str | None = None) -> PretagResu
 
 def article_pretag_failed(*, article_id: int, error: str) -> None:
     """Record a failure that retrying did not (or cannot) fix."""
-    Article.objects.filter(pk=article_id).update(
-        pretag_state=Article.PretagState.FAILED, pretag_error=error[:2000]
+    articles_pretag_failed(article_ids=[article_id], error=error)
+
+
+def articles_pretag_failed(*, article_ids: Sequence[int], error: str) -> None:
+    """Record a failure on a batch; an article already done stays done (the failed task
+    was a duplicate, or another run finished it)."""
+    Article.objects.filter(pk__in=list(article_ids)).exclude(
+        pretag_state=Article.PretagState.DONE
+    ).update(pretag_state=Article.PretagState.FAILED, pretag_error=error[:2000])
+
+
+def _claim(article_ids: Sequence[int], takeover: bool) -> list[int]:
+    """Mark the batch's claimable articles running, with a first heartbeat; returns them.
+
+    Articles done, or being tagged by a live worker, are left out: a message delivered twice
+    (a sweep's re-send, the broker's redelivery) tags nothing twice.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Article.objects.select_for_update()
+            .filter(claimable("pretag_", now=now, takeover=takeover), pk__in=list(article_ids))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Article.objects.filter(pk__in=ids).update(
+            pretag_state=Article.PretagState.RUNNING, pretag_heartbeat=now
+        )
+    return ids
+
+
+def _release(article_ids: Sequence[int]) -> None:
+    """Hand a batch that met a transient error back as pending (its task's retry is queued
+    next), so the retry can claim it at once."""
+    Article.objects.filter(
+        pk__in=list(article_ids), pretag_state=Article.PretagState.RUNNING
+    ).update(
+        pretag_state=Article.PretagState.PENDING,
+        pretag_queued_at=timezone.now(),
+        pretag_heartbeat=None,
     )
 
 
-def articles_pretag(*, article_ids: Sequence[int], tagger: str | None = None) -> list[PretagResult]:
+def articles_pretag(
+    *, article_ids: Sequence[int], tagger: str | None = None, takeover: bool = False
+) -> list[PretagResult]:
     """Tag a batch, then store it in one transaction.
 
-    Failures a retry cannot fix are recorded on their article and the batch goes on;
-    transient errors propagate so the task retries the batch (nothing is stored before every
-    article of it is tagged).
+    Only articles that are pending, failed or abandoned by a dead worker are tagged (with
+    ``takeover``, running ones too: the broker redelivered the batch because the worker
+    holding it died); the run beats a heartbeat while it tags. Failures a retry cannot fix
+    are recorded on their article and the batch goes on; transient errors hand the batch
+    back as pending and propagate so the task retries it (nothing is stored before every
+    article is tagged).
     """
-    articles = Article.objects.select_related("project").filter(pk__in=list(article_ids))
-    pending = [a for a in articles if a.pretag_state != Article.PretagState.DONE or tagger]
-    # updated_at marks when the run started: the sweep re-queues runs that never finished.
-    Article.objects.filter(pk__in=[a.pk for a in pending]).update(
-        pretag_state=Article.PretagState.RUNNING, updated_at=timezone.now()
-    )
-    tagged = []
-    for article in pending:
+    claimed = _claim(article_ids, takeover)
+    if not claimed:
+        return []
+    running = Article.objects.filter(pk__in=claimed, pretag_state=Article.PretagState.RUNNING)
+    beat = Heartbeat(lambda now: running.update(pretag_heartbeat=now))
+    articles = Article.objects.select_related("project").filter(pk__in=claimed).order_by("pk")
+    try:
+        tagged = []
+        for article in articles:
+            beat()
+            try:
+                tagged.append(_run_tagger(article, tagger))
+            except (TaggerError, DomainError) as error:
+                article_pretag_failed(article_id=article.pk, error=str(error))
+        return _store(tagged)
+    except Exception:
         try:
-            tagged.append(_run_tagger(article, tagger))
-        except (TaggerError, DomainError) as error:
-            article_pretag_failed(article_id=article.pk, error=str(error))
-    return _store(tagged)
+            _release(claimed)
+        except Exception:  # the database itself may be the transient error
+            logger.warning("Could not hand articles %s back as pending", claimed, exc_info=True)
+        raise
 
 
-def pretag_lost_ids(
-    *, project: Project | None = None, stale_seconds: int | None = None
-) -> list[int]:
-    """Ids of articles whose pre-tagging nobody is doing: ``pending`` ones (e.g. the broker
-    was down when they were queued) and ``running`` ones whose run started more than
-    ``stale_seconds`` (default ``PRETAG_STALE_SECONDS``) ago (e.g. the worker was killed)."""
-    if stale_seconds is None:
-        stale_seconds = settings.PRETAG_STALE_SECONDS
-    cutoff = timezone.now() - timedelta(seconds=stale_seconds)
-    articles = Article.objects.filter(
-        Q(pretag_state=Article.PretagState.PENDING)
-        | Q(pretag_state=Article.PretagState.RUNNING, updated_at__lt=cutoff)
-    )
+def pretag_lost_ids(*, project: Project | None = None, dead_after: int | None = None) -> list[int]:
+    """Ids of articles whose pre-tagging nobody is doing (``heartbeat.lost``): sending
+    failed, the message was sent long ago and never started, or the worker died."""
+    articles = Article.objects.filter(lost("pretag_", dead_after=dead_after))
     if project is not None:
         articles = articles.filter(project=project)
     return list(articles.order_by("id").values_list("id", flat=True))
 
 
 def pretag_sweep(
-    *, project: Project | None = None, stale_seconds: int | None = None
+    *, project: Project | None = None, dead_after: int | None = None
 ) -> tuple[int, int]:
-    """Queue the articles of ``pretag_lost_ids`` now, in batches; returns (articles, tasks).
+    """Send the articles of ``pretag_lost_ids`` again, in batches; returns (articles, tasks).
 
-    Queueing an article twice is harmless: a task skips articles already done, and a second
-    run only replaces undecided suggestions. Broker errors propagate to the caller.
+    Each batch is first marked pending and queued, but only where it is still lost: a sweep
+    running at the same time (another worker starting) finds nothing left to send. Sending
+    twice is harmless anyway: a task skips articles done or being tagged. Broker errors
+    propagate (the articles not sent are marked unsent, for the next sweep).
     """
-    ids = pretag_lost_ids(project=project, stale_seconds=stale_seconds)
-    return len(ids), queue.send_pretag(ids)
+    ids = pretag_lost_ids(project=project, dead_after=dead_after)
+    articles = tasks = 0
+    for group in queue.batches(ids):
+        now = timezone.now()
+        still_lost = lost("pretag_", now=now, dead_after=dead_after)
+        marked = Article.objects.filter(still_lost, pk__in=group).update(
+            pretag_state=Article.PretagState.PENDING, pretag_queued_at=now, pretag_heartbeat=None
+        )
+        if not marked:
+            continue
+        tasks += queue.send_pretag(group)
+        articles += marked
+    return articles, tasks
 
 
 @transaction.atomic
@@ -288,7 +344,7 @@ def project_pretag(*, project: Project, actor: User, tagger: str | None = None) 
     pretag_tagger_name(project, tagger)
     ids = list(project.articles.order_by("id").values_list("id", flat=True))
     Article.objects.filter(pk__in=ids).update(
-        pretag_state=Article.PretagState.PENDING, pretag_error=""
+        pretag_state=Article.PretagState.PENDING, pretag_error="", pretag_queued_at=timezone.now()
     )
     queue.enqueue_pretag(ids, tagger=tagger)
     return len(ids)
@@ -300,6 +356,6 @@ def article_pretag_request(*, article: Article, actor: User, tagger: str | None 
     require_role(actor, article.project, Role.EDITOR, "pre-tag")
     pretag_tagger_name(article.project, tagger)
     Article.objects.filter(pk=article.pk).update(
-        pretag_state=Article.PretagState.PENDING, pretag_error=""
+        pretag_state=Article.PretagState.PENDING, pretag_error="", pretag_queued_at=timezone.now()
     )
     queue.enqueue_pretag([article.pk], tagger=tagger)

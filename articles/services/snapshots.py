@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import tempfile
 import time
 
@@ -20,9 +21,13 @@ from articles.access import require_role
 from articles.errors import DomainError
 from articles.models import Project, Role, Snapshot
 from articles.selectors.exports import ExportFilters, export_count, export_labels, export_rows
+from articles.services.heartbeat import claimable, lost
 from articles.types import User
 
-# Progress is written at most this often: a row update per chunk would dominate small chunks.
+logger = logging.getLogger(__name__)
+
+# Progress (and the heartbeat with it) is written at most this often: a row update per chunk
+# would dominate small chunks.
 _PROGRESS_EVERY_SECONDS = 1.0
 
 
@@ -58,22 +63,50 @@ def snapshot_failed(*, snapshot_id: int, error: str) -> None:
     )
 
 
-def snapshot_build(*, snapshot_id: int) -> Snapshot:
-    """Write the snapshot's file once; a finished snapshot is never rewritten.
+def _claim(snapshot_id: int, takeover: bool) -> bool:
+    """Mark the snapshot running with a first heartbeat, unless it is done or a live worker
+    is building it (then a duplicate message does nothing)."""
+    now = timezone.now()
+    return bool(
+        Snapshot.objects.filter(claimable(now=now, takeover=takeover), pk=snapshot_id).update(
+            state=Snapshot.State.RUNNING, heartbeat=now, progress=0.0, error=""
+        )
+    )
 
-    Errors propagate: the task retries transient ones and records the others
-    (``snapshot_failed``).
+
+def _release(snapshot_id: int) -> None:
+    """Hand a build that met an error back as pending: its task retries it, or records the
+    failure, next."""
+    Snapshot.objects.filter(pk=snapshot_id, state=Snapshot.State.RUNNING).update(
+        state=Snapshot.State.PENDING, queued_at=timezone.now(), heartbeat=None
+    )
+
+
+def snapshot_build(*, snapshot_id: int, takeover: bool = False) -> Snapshot:
+    """Write the snapshot's file once; a finished snapshot is never rewritten, and one being
+    built by a live worker is left to it (unless ``takeover``: the broker redelivered the
+    build because the worker holding it died).
+
+    Errors propagate (after handing the snapshot back as pending): the task retries
+    transient ones and records the others (``snapshot_failed``).
     """
+    claimed = _claim(snapshot_id, takeover)
     snapshot = Snapshot.objects.select_related("project").get(pk=snapshot_id)
-    if snapshot.state == Snapshot.State.DONE:
+    if not claimed:
         return snapshot
+    try:
+        return _build(snapshot)
+    except Exception:
+        try:
+            _release(snapshot_id)
+        except Exception:  # the database itself may be the transient error
+            logger.warning("Could not hand snapshot %s back as pending", snapshot_id, exc_info=True)
+        raise
+
+
+def _build(snapshot: Snapshot) -> Snapshot:
     project = snapshot.project
     filters = ExportFilters.from_json(snapshot.filters)
-    snapshot.state = Snapshot.State.RUNNING
-    snapshot.progress = 0.0
-    snapshot.error = ""
-    snapshot.save(update_fields=["state", "progress", "error"])
-
     total = max(export_count(project, filters), 1)
     last_report = time.monotonic()
 
@@ -82,7 +115,9 @@ def snapshot_build(*, snapshot_id: int) -> Snapshot:
         now = time.monotonic()
         if now - last_report >= _PROGRESS_EVERY_SECONDS:
             last_report = now
-            Snapshot.objects.filter(pk=snapshot.pk).update(progress=min(done / total, 0.99))
+            Snapshot.objects.filter(pk=snapshot.pk).update(
+                progress=min(done / total, 0.99), heartbeat=timezone.now()
+            )
 
     writer = exports.get_writer(snapshot.format)(
         labels=export_labels(project, filters),
@@ -105,6 +140,38 @@ def snapshot_build(*, snapshot_id: int) -> Snapshot:
     snapshot.span_count = writer.stats["spans"]
     snapshot.progress = 1.0
     snapshot.state = Snapshot.State.DONE
+    snapshot.error = ""
     snapshot.finished_at = timezone.now()
-    snapshot.save()
+    snapshot.save(
+        update_fields=[
+            "file", "sha256", "size_bytes", "article_count", "span_count", "progress", "state",
+            "error", "finished_at",
+        ]
+    )  # fmt: skip
     return snapshot
+
+
+def snapshot_lost_ids(
+    *, project: Project | None = None, dead_after: int | None = None
+) -> list[int]:
+    """Snapshots whose build nobody is doing (``heartbeat.lost``)."""
+    snapshots = Snapshot.objects.filter(lost(dead_after=dead_after))
+    if project is not None:
+        snapshots = snapshots.filter(project=project)
+    return list(snapshots.order_by("id").values_list("id", flat=True))
+
+
+def snapshot_sweep(*, project: Project | None = None, dead_after: int | None = None) -> int:
+    """Send the builds of ``snapshot_lost_ids`` again; returns how many were sent. Each is
+    marked pending and queued first, only if still lost (a concurrent sweep sends nothing
+    twice). Broker errors propagate (the snapshot not sent is marked unsent)."""
+    sent = 0
+    for snapshot_id in snapshot_lost_ids(project=project, dead_after=dead_after):
+        now = timezone.now()
+        marked = Snapshot.objects.filter(
+            lost(now=now, dead_after=dead_after), pk=snapshot_id
+        ).update(state=Snapshot.State.PENDING, queued_at=now, heartbeat=None)
+        if marked:
+            queue.send_snapshot(snapshot_id)
+            sent += 1
+    return sent

@@ -36,6 +36,14 @@ class RowTask(Task):
     retry_backoff_max = 300
     retry_jitter = True
 
+    @property
+    def redelivered(self) -> bool:
+        """Whether the broker delivers this message again because the worker that held it
+        died or lost its connection (RabbitMQ at once; Redis after its visibility timeout,
+        or at once when only a pool process died): the task then takes its rows over even
+        if their heartbeat still looks fresh."""
+        return bool((self.request.delivery_info or {}).get("redelivered"))
+
     def mark_failed(self, args: tuple[Any, ...], error: str) -> None:
         """Record on the task's rows why it failed; each task says which rows."""
         raise NotImplementedError

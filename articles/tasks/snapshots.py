@@ -17,6 +17,6 @@ class SnapshotTask(RowTask):
             snapshot_failed(snapshot_id=args[0], error=error)
 
 
-@shared_task(base=SnapshotTask, name=queue.SNAPSHOT)
-def snapshot_build_task(snapshot_id: int) -> None:
-    snapshot_build(snapshot_id=snapshot_id)
+@shared_task(base=SnapshotTask, bind=True, name=queue.SNAPSHOT)
+def snapshot_build_task(self: SnapshotTask, snapshot_id: int) -> None:
+    snapshot_build(snapshot_id=snapshot_id, takeover=self.redelivered)

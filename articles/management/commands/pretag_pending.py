@@ -1,20 +1,22 @@
-"""Queue pre-tagging that was lost: pending articles and long-running ones."""
+"""Send lost background work by hand: what the periodic sweep and a starting worker do."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from kombu.exceptions import OperationalError as BrokerError
 
+from articles import queue
 from articles.models import Project
-from articles.services.pretag import pretag_sweep
+from articles.services.sweep import sweep
 
 
 class Command(BaseCommand):
     help = (
-        "Queue articles whose pre-tag is pending, or running for longer than "
-        "PRETAG_STALE_SECONDS, as a worker does when it starts."
+        "Send again the pre-tags and snapshot builds nobody is doing: never sent (the broker "
+        "was down), sent RESEND_AFTER_SECONDS ago and not started, or running with no "
+        "heartbeat for HEARTBEAT_TIMEOUT_SECONDS (the worker died). The periodic sweep "
+        "(Celery beat) does the same every SWEEP_INTERVAL_SECONDS."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -23,7 +25,8 @@ class Command(BaseCommand):
             "--stale-seconds",
             type=int,
             default=None,
-            help="Treat runs older than this as lost (default PRETAG_STALE_SECONDS).",
+            help="Take running work with no heartbeat for this long as lost "
+            "(default HEARTBEAT_TIMEOUT_SECONDS; 0 when every worker is known to be down).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,7 +39,10 @@ class Command(BaseCommand):
         if options["stale_seconds"] is not None and options["stale_seconds"] < 0:
             raise CommandError("--stale-seconds must be 0 or more.")
         try:
-            articles, tasks = pretag_sweep(project=project, stale_seconds=options["stale_seconds"])
-        except BrokerError as error:
-            raise CommandError(f"The broker is unreachable: {error}") from None
-        self.stdout.write(f"Queued {articles} article(s) in {tasks} task(s).")
+            swept = sweep(project=project, dead_after=options["stale_seconds"])
+        except queue.BROKER_ERRORS as error:
+            raise CommandError(
+                f"The broker is unreachable ({error}); the work left is marked unsent and "
+                "the sweep sends it once the broker is back."
+            ) from None
+        self.stdout.write(str(swept))

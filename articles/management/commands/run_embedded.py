@@ -1,4 +1,8 @@
-"""Run the web server and a real Celery worker together; Ctrl+C stops both."""
+"""Run the web server and a real Celery worker with its beat together; Ctrl+C stops both.
+
+The worker runs Celery beat inside it (``-B``): the periodic sweep that sends lost work again
+(docs/RELIABILITY.md). One worker, so one beat; production runs beat as its own service.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,10 @@ def parse_addr(value: str) -> tuple[str, int]:
 
 
 class Command(BaseCommand):
-    help = "Start the development web server and a Celery worker; stop both on Ctrl+C."
+    help = (
+        "Start the development web server and a Celery worker with beat (the periodic "
+        "sweep of lost work); stop both on Ctrl+C."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000")
@@ -47,14 +54,15 @@ class Command(BaseCommand):
                 python, "-m", "celery", "-A", "annotator", "worker",
                 "--loglevel", "INFO", "--concurrency", str(concurrency),
                 "--queues", settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--beat", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
             ],
             env=env,
         )  # fmt: skip
         web = subprocess.Popen([python, "manage.py", "runserver", addr, "--noreload"], env=env)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Serving on http://{addr}/ with a Celery worker on {settings.CELERY_BROKER_URL}"
-                " — Ctrl+C stops both."
+                f"Serving on http://{addr}/ with a Celery worker and beat on "
+                f"{settings.CELERY_BROKER_URL} — Ctrl+C stops both."
             )
         )
         if host not in _LOOPBACK and host not in settings.ALLOWED_HOSTS:

@@ -3,13 +3,18 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from rest_framework.test import APIClient
 
 from articles.exports import WRITERS, tokenize
-from articles.exports.spacy import SpacyJsonlWriter, spacy
-from articles.services import span_create, span_decide
+from articles.exports.conll import ConllWriter
+from articles.exports.jsonl import JsonlWriter
+from articles.exports.spacy import SpacyDocBinWriter, SpacyJsonlWriter, spacy
+from articles.exports.tabular import CsvWriter
+from articles.exports.webanno import WebAnnoWriter
+from articles.services import review_set_state, span_create, span_decide
 from tests.factories import label, make_article, make_suggestion
 
 TEXT = (
@@ -57,6 +62,37 @@ def export(client, project, query):
 
 def test_registry_lists_every_format():
     assert set(WRITERS) == {"jsonl", "conll", "spacy", "webanno", "csv"}
+
+
+def test_each_format_has_its_own_file_extension():
+    """Both spaCy writers included: without spaCy, its JSONL must not pass for our JSONL."""
+    writers = [
+        JsonlWriter,
+        ConllWriter,
+        SpacyDocBinWriter,
+        SpacyJsonlWriter,
+        WebAnnoWriter,
+        CsvWriter,
+    ]
+    assert [w.extension for w in writers] == [
+        "jsonl",
+        "conll",
+        "spacy",
+        "spacy.jsonl",
+        "jsonld",
+        "csv",
+    ]
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_download_name_ends_with_the_format_extension(fmt, client_for, viewer, project, dataset):
+    response = client_for(viewer).get(f"/api/projects/{project.pk}/export/?format={fmt}")
+    assert response.status_code == 200
+    extension = re.escape(WRITERS[fmt].extension)
+    assert re.fullmatch(
+        rf'attachment; filename="project-{project.pk}-\d{{8}}T\d{{6}}Z\.{extension}"',
+        response["Content-Disposition"],
+    )
 
 
 def test_tokenizer_splits_words_and_punctuation():
@@ -289,6 +325,7 @@ def test_query_count_does_not_grow_with_articles(
         for n in range(project.articles.count(), count):
             article = make_article(project, f"Article {n} says the tax may rise soon.")
             make_suggestion(article, "claim", 0, 10)
+            review_set_state(article=article, actor=owner, state="done")
         with CaptureQueriesContext(connection) as captured:
             export(client, project, f"format={fmt}&status=suggested")
         return len(captured)

@@ -89,23 +89,31 @@ def test_conll_review_comment_lines(client_for, viewer, project, reviewed):
         ]
 
 
-def test_csv_has_every_article_and_its_reviews(client_for, viewer, project, reviewed):
+def test_csv_article_rows_carry_the_reviews(client_for, viewer, project, reviewed):
     finished, opened, untouched = reviewed
     body = _body(client_for(viewer), project, "format=csv&include_rejected=1")
     rows = list(csv.DictReader(io.StringIO(body.decode())))
-    assert [int(r["article_id"]) for r in rows] == [finished.pk, opened.pk, untouched.pk]
-    by_article = {int(r["article_id"]): r for r in rows}
-    for article in reviewed:
-        assert json.loads(by_article[article.pk]["article_reviews"]) == _reviews(article)
-    # The untouched article has no exported span: one row, its span columns empty.
-    row = by_article[untouched.pk]
-    assert (row["span_id"], row["label"], row["status"], row["updated_at"]) == ("", "", "", "")
-    assert by_article[finished.pk]["status"] == "rejected"
-    # Without rejected spans the finished article keeps its row too, with its review.
+    # Per article: its article row (no span id), then its span rows.
+    assert [(int(r["article_id"]), bool(r["span_id"])) for r in rows] == [
+        (finished.pk, False),
+        (finished.pk, True),
+        (opened.pk, False),
+        (opened.pk, True),
+        (untouched.pk, False),
+    ]
+    articles = [r for r in rows if not r["span_id"]]
+    spans = [r for r in rows if r["span_id"]]
+    for row, article in zip(articles, reviewed, strict=True):
+        assert json.loads(row["article_reviews"]) == _reviews(article)
+        assert row["article_title"] == article.title
+        assert {row[c] for c in ("start", "end", "label", "text", "status", "updated_at")} == {""}
+    assert [r["status"] for r in spans] == ["rejected", "accepted"]
+    assert {r["article_reviews"] for r in spans} == {""}  # said once, on the article row
+    # Reviewed with nothing kept, and never opened: both span-less, told apart by the reviews.
     body = _body(client_for(viewer), project, "format=csv")
-    rows = list(csv.DictReader(io.StringIO(body.decode())))
-    finished_row = next(r for r in rows if int(r["article_id"]) == finished.pk)
-    assert finished_row["span_id"] == "" and json.loads(finished_row["article_reviews"])
+    rows = {int(r["article_id"]): r for r in csv.DictReader(io.StringIO(body.decode()))}
+    assert json.loads(rows[finished.pk]["article_reviews"])[0]["state"] == "done"
+    assert json.loads(rows[untouched.pk]["article_reviews"]) == []
 
 
 def test_webanno_reviews_are_assessing_annotations(client_for, viewer, project, reviewed):
@@ -243,7 +251,9 @@ def test_timestamps_have_one_form_in_every_format(client_for, viewer, project, r
 
     rows = list(csv.DictReader(io.StringIO(_body(client, project, "format=csv").decode())))
     assert {r["updated_at"] for r in rows if r["span_id"]} == {span_time}
-    assert {v["updated_at"] for r in rows for v in json.loads(r["article_reviews"])} == review_times
+    assert {
+        v["updated_at"] for r in rows if not r["span_id"] for v in json.loads(r["article_reviews"])
+    } == review_times
 
     items = json.loads(_body(client, project, "format=webanno"))["first"]["items"]
     assert {i["modified"] for i in items if i["motivation"] == "tagging"} == {span_time}

@@ -1,8 +1,10 @@
-"""CSV: one span a row, and one row with empty span columns for an article without exported
-spans, so every exported article (and its review state) is in the file.
+"""CSV: per article, one article row (the span columns empty) and then one row per span.
 
-``status`` says accepted, rejected (negatives, when asked for) or suggested. ``attrs`` and
-``article_reviews`` (``[{annotator, state, updated_at}]``, the article's review rows) are JSON.
+The article row carries what belongs to the article, ``article_reviews`` (its review rows,
+``[{annotator, state, updated_at}]`` as JSON), so an article without exported spans is still
+in the file with its review state; span rows leave that column empty (repeating it on every
+span row doubled the file for two reviews an article). ``status`` says accepted, rejected
+(negatives, when asked for) or suggested; ``attrs`` is JSON.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ class CsvWriter(Writer):
     extension = "csv"
     content_type = "text/csv; charset=utf-8"
     description = (
-        "One span a row (an article without spans: one row, span columns empty); status per"
-        " span; attrs and article_reviews as JSON; offsets in code points."
+        "Per article an article row (span columns empty, article_reviews as JSON), then one"
+        " row per span with its status; attrs as JSON; offsets in code points."
     )
 
     def pieces(self, rows: Iterable[ArticleRow]) -> Iterator[str]:
@@ -53,9 +55,7 @@ class CsvWriter(Writer):
         out = csv.writer(buffer, lineterminator="\n")
         out.writerow(COLUMNS)
         for row in rows:
-            reviews = _json(row.get("reviews", []))
-            if not row["spans"]:
-                out.writerow([row["id"], row["title"], *_NO_SPAN, reviews])
+            out.writerow([row["id"], row["title"], *_NO_SPAN, _json(row.get("reviews", []))])
             for span in row["spans"]:
                 out.writerow(
                     [
@@ -72,7 +72,7 @@ class CsvWriter(Writer):
                         "" if span["confidence"] is None else span["confidence"],
                         _json(span["attrs"]),
                         span["updated_at"],
-                        reviews,
+                        "",
                     ]
                 )
             yield buffer.getvalue()

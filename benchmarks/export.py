@@ -4,7 +4,9 @@ Prints one figure a line: JSONL MB/s through the real view (the streamed respons
 Django's test client), PostgreSQL building the same JSON itself (json_build_object/json_agg)
 in the same run and the ratio of the two, CoNLL seconds per 1,000 articles, the other
 formats, peak Python memory growth during an export (tracemalloc), SQL queries at two article
-counts, list-endpoint and decision medians, and optionally a snapshot build.
+counts, list-endpoint and decision medians, and optionally a snapshot build. The articles
+carry review rows (``--reviews`` per article, as editors leave them by marking an article in
+progress or done), since every export reads them.
 
 Coupling to the app: the export and list URLs of the REST API, the table and column names
 in ``DB_JSON_SQL`` (the database's version of the JSONL shape), and ``snapshot_build``.
@@ -24,7 +26,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from articles.models import Article, Label, Project, Snapshot, Span
+from articles.models import Article, Label, Project, Review, Snapshot, Span
 from articles.services import snapshot_build
 from benchmarks import seeding
 from benchmarks.cli import Output
@@ -35,6 +37,12 @@ from benchmarks.timing import interleaved, ratio, repeat, timed
 DB_JSON_SQL = """
 SELECT json_build_object(
     'id', a.id, 'title', a.title, 'text', a.text, 'meta', a.meta,
+    'reviews', COALESCE((
+        SELECT json_agg(json_build_object(
+            'annotator', ru.username, 'state', r.state, 'updated_at', r.updated_at
+        ) ORDER BY ru.username)
+        FROM {review} r JOIN {user} ru ON ru.id = r.annotator_id WHERE r.article_id = a.id
+    ), '[]'::json),
     'spans', COALESCE((
         SELECT json_agg(json_build_object(
             'id', s.id, 'start', s.start, 'end', s."end", 'label', l.name, 'text', s.text,
@@ -57,6 +65,9 @@ REQUESTS = 30
 def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--spans", type=int, default=25, help="Accepted spans per article.")
+    parser.add_argument(
+        "--reviews", type=int, choices=(0, 1, 2), default=2, help="Review rows per article."
+    )
     parser.add_argument("--text", type=Path, help="Article text file (else ~7 KB generated).")
     parser.add_argument("--large", type=int, default=5000, help="Article count for queries.")
     parser.add_argument("--snapshot-articles", type=int, default=0)
@@ -82,7 +93,7 @@ def run(options: argparse.Namespace, out: Output) -> None:
         owner = made.user()
         decider = made.user()
         project = made.project("export", admin=owner, editors=[decider])
-        _exports(project, owner, corpus, options, out)
+        _exports(project, [owner, decider], corpus, options, out)
         _latencies(project, owner, decider, out)
         if options.snapshot_articles:
             _snapshot(made, owner, corpus, options, out)
@@ -131,6 +142,7 @@ def _db_json(project: Project) -> tuple[int, float]:
     """PostgreSQL building the JSONL lines, read through a server-side cursor: (bytes, s)."""
     sql = DB_JSON_SQL.format(
         span=Span._meta.db_table,
+        review=Review._meta.db_table,
         label=Label._meta.db_table,
         user=get_user_model()._meta.db_table,
         article=Article._meta.db_table,
@@ -148,16 +160,32 @@ def _db_json(project: Project) -> tuple[int, float]:
     return timed(read)
 
 
+def _reviews(project: Project, reviewers: list[seeding.BenchUser]) -> int:
+    """One review row per article and reviewer (the first done, the next in progress)."""
+    states = [Review.State.DONE, Review.State.IN_PROGRESS]
+    ids = Article.objects.filter(project=project).values_list("pk", flat=True)
+    rows = [
+        Review(article_id=pk, annotator=who.user, state=states[n % 2])
+        for pk in ids
+        for n, who in enumerate(reviewers)
+    ]
+    return len(Review.objects.bulk_create(rows, batch_size=5000))
+
+
 def _exports(
     project: Project,
-    owner: seeding.BenchUser,
+    users: list[seeding.BenchUser],
     corpus: _Corpus,
     options: argparse.Namespace,
     out: Output,
 ) -> None:
+    owner = users[0]
     count, spans = options.articles, options.spans
     seconds = corpus.seed(project, owner, count, spans)
     out(f"seeded {count} articles x {spans} spans in {seconds:.1f} s")
+    if options.reviews:
+        made = _reviews(project, users[: options.reviews])
+        out(f"seeded {made} review rows ({options.reviews} per article)")
     client = _client(owner)
     url = f"/api/projects/{project.pk}/export/?format="
     _drive(client, url + "jsonl")  # warm caches once, as a real server would be
@@ -212,7 +240,7 @@ def _exports(
         out(
             f"sql queries per jsonl export: {len(small)} at {count} articles, "
             f"{len(big)} at {large} articles: +{len(big) - len(small)} for {chunks} more "
-            "chunks of 500 articles (2 queries a chunk, none per article)"
+            "chunks of 500 articles (3 queries a chunk, none per article)"
         )
     else:
         out(f"sql queries per jsonl export: {len(small)} at {count} articles")

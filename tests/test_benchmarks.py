@@ -75,6 +75,7 @@ def test_export_benchmark_prints_every_figure_and_cleans_up(settings, tmp_path):
         [
             rf"database: {connection.vendor} .+",
             r"seeded 3 articles x 2 spans in {N} s",
+            r"seeded 6 review rows \(2 per article\)",
             r"jsonl export \(3 articles, best of 3\): {N} MB in {N} s = {N} MB/s",
             *database,
             r"conll export \(best of 3\): {N} s for 3 articles = {N} s per 1,000 articles",
@@ -84,7 +85,7 @@ def test_export_benchmark_prints_every_figure_and_cleans_up(settings, tmp_path):
             r"peak Python memory growth during jsonl export: {N} MB",
             r"seeded 2 articles x 2 spans in {N} s",
             r"sql queries per jsonl export: \d+ at 3 articles, \d+ at 5 articles: \+\d+ for 0 "
-            r"more chunks of 500 articles \(2 queries a chunk, none per article\)",
+            r"more chunks of 500 articles \(3 queries a chunk, none per article\)",
             r"articles list median: {N} ms \(30 requests\)",
             r"spans list median: {N} ms \(30 requests\)",
             r"projects list median: {N} ms \(30 requests\)",

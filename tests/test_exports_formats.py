@@ -3,14 +3,25 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from rest_framework.test import APIClient
 
 from articles.exports import WRITERS, tokenize
-from articles.exports.spacy import SpacyJsonlWriter, spacy
+from articles.exports.conll import ConllWriter
+from articles.exports.jsonl import JsonlWriter
+from articles.exports.spacy import SpacyDocBinWriter, SpacyJsonlWriter, spacy
+from articles.exports.tabular import CsvWriter
+from articles.exports.webanno import WebAnnoWriter
 from articles.models import Span
-from tests.factories import make_article, make_decision, make_human_span, make_suggestion
+from articles.services import review_set_state
+from tests.factories import (
+    make_article,
+    make_decision,
+    make_human_span,
+    make_suggestion,
+)
 
 TEXT = (
     "Officials said the bridge opened in 2019. It may close next year.\n"
@@ -45,6 +56,37 @@ def export(client, project, query):
     assert response.status_code == 200, response.content
     assert response.streaming
     return response, b"".join(response.streaming_content).decode("utf-8")
+
+
+def test_each_format_has_its_own_file_extension():
+    """Both spaCy writers included: without spaCy, its JSONL must not pass for our JSONL."""
+    writers = [
+        JsonlWriter,
+        ConllWriter,
+        SpacyDocBinWriter,
+        SpacyJsonlWriter,
+        WebAnnoWriter,
+        CsvWriter,
+    ]
+    assert [w.extension for w in writers] == [
+        "jsonl",
+        "conll",
+        "spacy",
+        "spacy.jsonl",
+        "jsonld",
+        "csv",
+    ]
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_download_name_ends_with_the_format_extension(fmt, client_for, viewer, project, dataset):
+    response = client_for(viewer).get(f"/api/projects/{project.pk}/export/?format={fmt}")
+    assert response.status_code == 200
+    extension = re.escape(WRITERS[fmt].extension)
+    assert re.fullmatch(
+        rf'attachment; filename="project-{project.pk}-\d{{8}}T\d{{6}}Z\.{extension}"',
+        response["Content-Disposition"],
+    )
 
 
 def test_jsonl_round_trip(client_for, viewer, project, dataset):
@@ -258,8 +300,10 @@ def test_webanno_structure(client_for, owner, project, dataset):
 def test_csv_one_span_a_row(client_for, owner, project, dataset):
     response, body = export(client_for(owner), project, "format=csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(body)))
+    everything = list(csv.DictReader(io.StringIO(body)))
+    rows = [row for row in everything if row["span_id"]]  # the article rows carry reviews
     assert len(rows) == Span.objects.filter(status="accepted").count()
+    assert len(everything) - len(rows) == len(dataset)  # one article row per article
     quote = next(row for row in rows if row["label"] == "quote")
     assert json.loads(quote["attrs"]) == {"speaker": "Ana Lima"}
     assert quote["text"] == "We are ready"
@@ -278,6 +322,7 @@ def test_query_count_does_not_grow_with_articles(
         for n in range(project.articles.count(), count):
             article = make_article(project, f"Article {n} says the tax may rise soon.")
             make_suggestion(article, "claim", 0, 10)
+            review_set_state(article=article, actor=owner, state="done")
         with CaptureQueriesContext(connection) as captured:
             export(client, project, f"format={fmt}&status=suggested")
         return len(captured)

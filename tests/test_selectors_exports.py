@@ -18,6 +18,7 @@ from articles.selectors.exports import (
     spans_as_json,
     spans_as_rows,
 )
+from articles.services import review_set_state
 from tests.factories import make_article, make_decision, make_human_span, make_suggestion
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
@@ -95,3 +96,37 @@ def test_filters_refuse_names_that_do_not_exist(project):
         export_filters(project=project, annotator="ghost")
     filters = export_filters(project=project, include_rejected=True)
     assert filters.statuses == ("accepted", "rejected")
+
+
+def test_review_filters_are_checked(project):
+    with pytest.raises(DomainError, match="Unknown review state 'finished'") as caught:
+        export_filters(project=project, review_state="finished")
+    assert caught.value.field == "review_state"
+    with pytest.raises(DomainError, match="reviewed_by needs a review_state") as caught:
+        export_filters(project=project, reviewed_by="teammate")
+    assert caught.value.field == "reviewed_by"
+    with pytest.raises(DomainError, match="No user named 'ghost'") as caught:
+        export_filters(project=project, review_state="new", reviewed_by="ghost")
+    assert caught.value.field == "reviewed_by"
+    filters = export_filters(project=project, review_state="new", reviewed_by="teammate")
+    assert (filters.review_state, filters.reviewed_by) == ("new", "teammate")
+
+
+def test_three_queries_a_chunk_with_reviews(project, spans, teammate, owner):
+    """Articles, their reviews and their spans: the review rows cost one query per chunk."""
+    from django.test.utils import CaptureQueriesContext
+
+    article, _ = spans
+    for extra in range(3):
+        made = make_article(project, f"Extra article {extra}. It may rain.")
+        review_set_state(article=made, actor=teammate, state="in_progress")
+    review_set_state(article=article, actor=teammate, state="done")
+    review_set_state(article=article, actor=owner, state="in_progress")
+    for raw in (False, True):
+        with CaptureQueriesContext(connection) as captured:
+            rows = list(export_rows(project, ExportFilters(), chunk_size=2, raw_spans=raw))
+        # 5 articles: chunks of 2, 2 and 1 (the short one ends the walk).
+        assert len(captured) == 3 * 3 and len(rows) == 5
+    assert [r["annotator"] for r in rows[0]["reviews"]] == ["owner", "teammate"]
+    assert rows[1]["reviews"] == []
+    assert [r["state"] for row in rows[2:] for r in row["reviews"]] == ["in_progress"] * 3

@@ -102,5 +102,11 @@ def test_real_worker_builds_snapshot_and_download_matches(project, viewer, teamm
     assert download.status_code == 200
     data = b"".join(download.streaming_content)
     assert hashlib.sha256(data).hexdigest() == body["sha256"] == download["X-Checksum-SHA256"]
-    assert data.startswith(b"# columns = TOKEN claim quote speculation\n-DOCSTART- ")
+    # Rejected spans were asked for: each label has a rejected column after the label columns.
+    header = data.split(b"\n", 2)
+    assert header[0] == (
+        b"# columns = TOKEN claim quote speculation"
+        b" claim:rejected quote:rejected speculation:rejected"
+    )
+    assert header[1].startswith(b"# rejected = ") and header[2].startswith(b"-DOCSTART- ")
     assert f'filename="project-{project.pk}-v1.conll"' in download["Content-Disposition"]

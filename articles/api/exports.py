@@ -27,6 +27,7 @@ from articles.api.serializers import (
 )
 from articles.models import Project, Snapshot, Span
 from articles.selectors import projects as project_selectors
+from articles.selectors.articles import REVIEW_STATES
 from articles.selectors.exports import ExportFilters, export_filters, export_labels, export_rows
 from articles.services.snapshots import snapshot_request
 from articles.types import SignedInRequest
@@ -43,7 +44,9 @@ class ExportQueryIn(StrictInput):
         required=False, help_text="accepted (default), rejected, suggested; comma-separated."
     )
     include_rejected = serializers.BooleanField(
-        required=False, default=False, help_text="Add rejected spans (negatives)."
+        required=False,
+        default=False,
+        help_text="Add rejected spans (negatives), marked as rejected in every format.",
     )
     labels = serializers.CharField(required=False, help_text="Label names, comma-separated.")
     annotator = serializers.CharField(required=False, help_text="Only this user's layer.")
@@ -52,6 +55,15 @@ class ExportQueryIn(StrictInput):
     )
     updated_since = serializers.DateTimeField(required=False)
     ids = serializers.CharField(required=False, help_text="Article ids, comma-separated.")
+    review_state = serializers.ChoiceField(
+        choices=REVIEW_STATES,
+        required=False,
+        help_text="Only articles in this review state: by reviewed_by, else by anyone"
+        " (new: nobody has opened it).",
+    )
+    reviewed_by = serializers.CharField(
+        required=False, help_text="Whose review state review_state means (a username)."
+    )
 
     def validate_status(self, value: str) -> list[str]:
         statuses = csv_list(value)
@@ -87,6 +99,8 @@ class SnapshotIn(StrictInput):
     gold = serializers.BooleanField(required=False, allow_null=True, default=None)
     updated_since = serializers.DateTimeField(required=False)
     ids = serializers.ListField(child=id_field(), required=False)
+    review_state = serializers.ChoiceField(choices=REVIEW_STATES, required=False)
+    reviewed_by = serializers.CharField(required=False)
 
 
 class SnapshotOut(serializers.ModelSerializer):
@@ -133,6 +147,8 @@ def _filters(project: Project, values: dict[str, Any]) -> ExportFilters:
         updated_since=values.get("updated_since"),
         article_ids=values.get("ids"),
         gold=values.get("gold"),
+        review_state=values.get("review_state"),
+        reviewed_by=values.get("reviewed_by"),
     )
 
 
@@ -147,7 +163,8 @@ class ExportView(APIView):
         summary="Stream the project's dataset in one format",
         description="Streams with constant memory. Formats: "
         + "; ".join(f"`{w.name}`: {w.description}" for w in exports.WRITERS.values())
-        + ". For `spacy`, spans off token boundaries are listed per record (`misaligned`).",
+        + ". For `spacy`, spans off token boundaries are listed per record (`misaligned`)."
+        " Every article carries its review state per annotator (`reviews`).",
     )
     def get(self, request: SignedInRequest, project_id: int) -> StreamingHttpResponse:
         project = project_selectors.project_get(user=request.user, project_id=project_id)
@@ -156,6 +173,7 @@ class ExportView(APIView):
         writer_class = exports.get_writer(values["format"])
         writer = writer_class(
             labels=export_labels(project, filters),
+            statuses=filters.statuses,
             context={
                 "project_id": project.pk,
                 "label": project.name,

@@ -3,15 +3,23 @@
 A writer never touches the ORM. ``chunks`` yields bytes of roughly ``BUFFER_BYTES`` so an HTTP
 response streams and a snapshot writes to a file with the same code; ``write`` is the stream
 form. Writers count what they wrote in ``stats``.
+
+Rejected spans are negatives: a writer that exports them keeps them apart from the positives
+(a status field, their own CoNLL columns, their own spaCy span group), so a reader that looks
+only at labels never takes one for a positive. ``statuses`` tells a writer which span statuses
+the rows may hold, so formats with a fixed layout (CoNLL's columns) can make room for them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any, ClassVar
 
+from articles.models import SpanStatus
 from articles.selectors.exports import ArticleRow
+
+REJECTED = SpanStatus.REJECTED.value
 
 BUFFER_BYTES = 256 * 1024
 
@@ -30,8 +38,16 @@ class Writer:
     # True: the writer also accepts rows whose spans are JSON text (``spans_json``).
     raw_spans: ClassVar[bool] = False
 
-    def __init__(self, *, labels: list[str], context: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        labels: list[str],
+        statuses: Sequence[str] = (SpanStatus.ACCEPTED.value,),
+        context: dict[str, Any] | None = None,
+    ) -> None:
         self.labels = labels
+        self.statuses = tuple(statuses)
+        self.rejected = REJECTED in self.statuses
         self.context = context or {}
         self.stats: dict[str, int] = {"articles": 0, "spans": 0}
 

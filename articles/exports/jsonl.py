@@ -1,4 +1,9 @@
-"""JSON Lines: one article a line, the shape the JSONL importer reads back."""
+"""JSON Lines: one article a line, the shape the JSONL importer reads back.
+
+Each line is ``{id, title, text, meta, reviews: [{annotator, state, updated_at}], spans:
+[...]}``; every span carries its ``status``, so rejected spans (negatives, when asked for)
+say so. The importer ignores ``reviews``.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,10 @@ class JsonlWriter(Writer):
     name = "jsonl"
     extension = "jsonl"
     content_type = "application/jsonl; charset=utf-8"
-    description = "One article a line: {id, title, text, meta, spans: [...]}, code-point offsets."
+    description = (
+        "One article a line: {id, title, text, meta, reviews: [...], spans: [...]}; each span"
+        " has a status; code-point offsets."
+    )
 
     raw_spans = True
 
@@ -26,5 +34,5 @@ class JsonlWriter(Writer):
                 yield _encode(row) + "\n"
                 continue
             # The database already wrote the span list as JSON; copy it in unchanged.
-            head = {key: row[key] for key in ("id", "title", "text", "meta")}
+            head = {key: row[key] for key in ("id", "title", "text", "meta", "reviews")}
             yield _encode(head)[:-1] + ',"spans":' + spans_json + "}\n"

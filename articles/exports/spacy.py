@@ -1,13 +1,18 @@
-"""spaCy training data: a DocBin (``.spacy``) when spaCy is installed, else JSON Lines.
+"""spaCy training data: a DocBin (``.spacy``) when spaCy is installed, else JSON Lines
+(``.spacy.jsonl``, so the two never share a file name).
 
-Spans go into ``doc.spans["sc"]`` (a span group allows overlapping labels). A span whose
-offsets do not fall on token boundaries cannot become a spaCy span; it is never dropped
-silently: it is listed under ``misaligned`` (JSONL record, or ``doc.user_data`` in the DocBin)
-and counted in ``stats["misaligned"]``.
+Spans go into span groups (a group allows overlapping labels): ``doc.spans["sc"]`` holds the
+positives (accepted spans, and suggested ones when asked for), ``doc.spans["sc_rejected"]``
+the spans an editor rejected, so a model trained on ``sc`` never learns a negative as a
+positive. A span whose offsets do not fall on token boundaries cannot become a spaCy span; it
+is never dropped silently: it is listed under ``misaligned`` (rejected ones under
+``misaligned_rejected``) in the JSONL record or ``doc.user_data``, and counted in
+``stats["misaligned"]``. Each article's review rows travel as ``reviews``
+(``doc.user_data["reviews"]``): ``[{annotator, state, updated_at}]``.
 
 Without spaCy the token boundaries are those of the documented tokenizer in
-``articles.exports.base``; each line is ``{id, text, spans: [[start, end, label]],
-misaligned: [[start, end, label]]}``.
+``articles.exports.base``; each line is ``{id, text, reviews, spans, spans_rejected,
+misaligned, misaligned_rejected}``, every span as ``[start, end, label]``.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from articles.exports.base import Writer, tokenize
+from articles.exports.base import REJECTED, Writer, tokenize
 from articles.selectors.exports import ArticleRow
 
 try:  # spaCy is optional and heavy; the fallback keeps the format usable without it.
@@ -26,36 +31,56 @@ except ImportError:  # pragma: no cover - depends on the environment
     spacy = None  # type: ignore[assignment]
     DocBin = None  # type: ignore[assignment,misc]
 
+GROUP = "sc"
+REJECTED_GROUP = "sc_rejected"
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _place(aligned: bool, rejected: bool) -> str:
+    """Where a span goes in the JSONL record (and, misaligned, in ``user_data``)."""
+    return ("spans" if aligned else "misaligned") + ("_rejected" if rejected else "")
 
 
 def split_aligned(
     spans: list[dict[str, Any]], starts: Iterable[int], ends: Iterable[int]
-) -> tuple[list[list[Any]], list[list[Any]]]:
+) -> dict[str, list[list[Any]]]:
+    """``[start, end, label]`` of each span under spans / spans_rejected / misaligned /
+    misaligned_rejected, by whether it falls on token boundaries and was rejected."""
     start_set, end_set = set(starts), set(ends)
-    aligned: list[list[Any]] = []
-    misaligned: list[list[Any]] = []
+    placed: dict[str, list[list[Any]]] = {
+        _place(aligned, rejected): [] for aligned in (True, False) for rejected in (False, True)
+    }
     for span in spans:
-        triple = [span["start"], span["end"], span["label"]]
-        ok = span["start"] in start_set and span["end"] in end_set
-        (aligned if ok else misaligned).append(triple)
-    return aligned, misaligned
+        aligned = span["start"] in start_set and span["end"] in end_set
+        placed[_place(aligned, span.get("status") == REJECTED)].append(
+            [span["start"], span["end"], span["label"]]
+        )
+    return placed
 
 
 class SpacyJsonlWriter(Writer):
     name = "spacy"
-    extension = "jsonl"
+    extension = "spacy.jsonl"
     content_type = "application/jsonl; charset=utf-8"
-    description = "spaCy-style {text, spans: [[start, end, label]], misaligned} (no spaCy)."
+    description = (
+        "spaCy-style {text, reviews, spans: [[start, end, label]], spans_rejected, misaligned,"
+        " misaligned_rejected} (no spaCy)."
+    )
 
     def pieces(self, rows: Iterable[ArticleRow]) -> Iterator[str]:
         self.stats["misaligned"] = 0
         for row in rows:
             starts, ends, _ = tokenize(row["text"])
-            aligned, misaligned = split_aligned(row["spans"], starts, ends)
-            self.stats["misaligned"] += len(misaligned)
-            record = {"id": row["id"], "text": row["text"], "spans": aligned}
-            record["misaligned"] = misaligned
+            placed = split_aligned(row["spans"], starts, ends)
+            self.stats["misaligned"] += len(placed["misaligned"]) + len(
+                placed["misaligned_rejected"]
+            )
+            record = {
+                "id": row["id"],
+                "text": row["text"],
+                "reviews": row.get("reviews", []),
+                **placed,
+            }
             yield _encode(record) + "\n"
 
 
@@ -63,7 +88,10 @@ class SpacyDocBinWriter(Writer):
     name = "spacy"
     extension = "spacy"
     content_type = "application/octet-stream"
-    description = "spaCy DocBin with spans in doc.spans['sc']; misaligned in user_data."
+    description = (
+        "spaCy DocBin: positives in doc.spans['sc'], rejected spans in doc.spans['sc_rejected'];"
+        " reviews and misaligned spans in user_data."
+    )
 
     def chunks(self, rows: Iterable[ArticleRow]) -> Iterator[bytes]:
         # A DocBin serialises as one blob, so this format is the one not written in chunks.
@@ -72,18 +100,22 @@ class SpacyDocBinWriter(Writer):
         docs = DocBin(attrs=["ORTH"], store_user_data=True)
         for row in self._counted(rows):
             doc = nlp.make_doc(row["text"])
-            good = []
-            misaligned = []
+            groups: dict[bool, list[Any]] = {False: [], True: []}
+            misaligned: dict[bool, list[list[Any]]] = {False: [], True: []}
             for span in row["spans"]:
+                rejected = span.get("status") == REJECTED
                 made = doc.char_span(span["start"], span["end"], label=span["label"])
                 if made is None:
-                    misaligned.append([span["start"], span["end"], span["label"]])
+                    misaligned[rejected].append([span["start"], span["end"], span["label"]])
                 else:
-                    good.append(made)
-            doc.spans["sc"] = good
+                    groups[rejected].append(made)
+            doc.spans[GROUP] = groups[False]
+            doc.spans[REJECTED_GROUP] = groups[True]
             doc.user_data["id"] = row["id"]
-            doc.user_data["misaligned"] = misaligned
-            self.stats["misaligned"] += len(misaligned)
+            doc.user_data["reviews"] = row.get("reviews", [])
+            doc.user_data["misaligned"] = misaligned[False]
+            doc.user_data["misaligned_rejected"] = misaligned[True]
+            self.stats["misaligned"] += len(misaligned[False]) + len(misaligned[True])
             docs.add(doc)
         yield docs.to_bytes()
 

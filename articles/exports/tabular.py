@@ -1,4 +1,11 @@
-"""CSV: one span a row (articles without exported spans produce no row)."""
+"""CSV: per article, one article row (the span columns empty) and then one row per span.
+
+The article row carries what belongs to the article, ``article_reviews`` (its review rows,
+``[{annotator, state, updated_at}]`` as JSON), so an article without exported spans is still
+in the file with its review state; span rows leave that column empty (repeating it on every
+span row doubled the file for two reviews an article). ``status`` says accepted, rejected
+(negatives, when asked for) or suggested; ``attrs`` is JSON.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from articles.exports.base import Writer
 from articles.selectors.exports import ArticleRow
@@ -24,20 +32,30 @@ COLUMNS = [
     "confidence",
     "attrs",
     "updated_at",
+    "article_reviews",
 ]
+_NO_SPAN = [""] * (len(COLUMNS) - 3)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 class CsvWriter(Writer):
     name = "csv"
     extension = "csv"
     content_type = "text/csv; charset=utf-8"
-    description = "One span a row; attrs as a JSON object; offsets in code points."
+    description = (
+        "Per article an article row (span columns empty, article_reviews as JSON), then one"
+        " row per span with its status; attrs as JSON; offsets in code points."
+    )
 
     def pieces(self, rows: Iterable[ArticleRow]) -> Iterator[str]:
         buffer = io.StringIO()
         out = csv.writer(buffer, lineterminator="\n")
         out.writerow(COLUMNS)
         for row in rows:
+            out.writerow([row["id"], row["title"], *_NO_SPAN, _json(row.get("reviews", []))])
             for span in row["spans"]:
                 out.writerow(
                     [
@@ -52,8 +70,9 @@ class CsvWriter(Writer):
                         span["origin"],
                         span["annotator"] or "",
                         "" if span["confidence"] is None else span["confidence"],
-                        json.dumps(span["attrs"], ensure_ascii=False, sort_keys=True),
+                        _json(span["attrs"]),
                         span["updated_at"],
+                        "",
                     ]
                 )
             yield buffer.getvalue()

@@ -2,7 +2,12 @@
 
 Each span is an Annotation whose target carries a TextPositionSelector (code points, as the
 model's offsets) and a TextQuoteSelector (exact, and 32 characters of prefix and suffix).
-The tagging body holds the label; attributes travel as a JSON ``describing`` body.
+The tagging body holds the label, an ``assessing`` body the span's status (``rejected`` for
+the negatives, when asked for); attributes travel as a JSON ``describing`` body.
+
+An article's review rows are annotations of their own, before its spans: motivation
+``assessing``, the whole article as target, the state (``in_progress`` or ``done``) as body,
+the annotator as creator and ``modified`` as when. An article nobody opened has none.
 """
 
 from __future__ import annotations
@@ -17,6 +22,19 @@ from articles.selectors.exports import ArticleRow
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 QUOTE_CONTEXT = 32
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def review_annotation(row: ArticleRow, review: dict[str, str], base: str) -> dict[str, Any]:
+    source = f"{base}articles/{row['id']}/"
+    return {
+        "id": f"{source}#review-{review['annotator']}",
+        "type": "Annotation",
+        "motivation": "assessing",
+        "creator": {"type": "Person", "nickname": review["annotator"]},
+        "modified": review["updated_at"],
+        "body": {"type": "TextualBody", "purpose": "assessing", "value": review["state"]},
+        "target": {"source": source},
+    }
 
 
 def annotation(row: ArticleRow, span: dict[str, Any], base: str) -> dict[str, Any]:
@@ -67,7 +85,10 @@ class WebAnnoWriter(Writer):
     name = "webanno"
     extension = "jsonld"
     content_type = "application/ld+json; charset=utf-8"
-    description = "W3C Web Annotation JSON-LD collection with position and quote selectors."
+    description = (
+        "W3C Web Annotation JSON-LD collection with position and quote selectors; the span"
+        " status as an assessing body; review states as assessing annotations of the article."
+    )
 
     def pieces(self, rows: Iterable[ArticleRow]) -> Iterator[str]:
         base = self.context.get("base_iri", "urn:x-opinion-annotator:")
@@ -82,8 +103,10 @@ class WebAnnoWriter(Writer):
         first = True
         for row in rows:
             parts = []
-            for span in row["spans"]:
-                parts.append(("" if first else ",") + _encode(annotation(row, span, base)))
+            items = [review_annotation(row, review, base) for review in row.get("reviews", ())]
+            items += [annotation(row, span, base) for span in row["spans"]]
+            for item in items:
+                parts.append(("" if first else ",") + _encode(item))
                 first = False
             if parts:
                 yield "".join(parts)

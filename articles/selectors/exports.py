@@ -6,7 +6,8 @@ the query count grows with the number of chunks, never with the number of articl
 
 The spans of a chunk are one queryset (``_chunk_spans``: the filters, once) read in one of two
 ways: on PostgreSQL the database builds each article's span list as JSON (one row per article,
-parsed in C or copied as is), elsewhere as plain rows.
+parsed in C or copied as is), elsewhere as plain rows. A third query per chunk reads the
+chunk's review rows (``chunk_reviews``), so each article says who reviewed it and how far.
 """
 
 from __future__ import annotations
@@ -21,19 +22,23 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Aggregate, Count, F, Func, Q, QuerySet, TextField
+from django.db.models import Aggregate, Count, Exists, F, Func, OuterRef, Q, QuerySet, TextField
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Cast
 from django.db.models.sql.compiler import SQLCompiler
 
 from articles.errors import DomainError
-from articles.models import TEXT_ORDER, Article, Label, Project, Span
+from articles.models import TEXT_ORDER, Article, Label, Project, Review, Span
+from articles.selectors.articles import REVIEW_STATES
 
 CHUNK_SIZE = 500
 
 ArticleRow = dict[str, Any]
-"""``{id, title, text, meta, spans: [{id, start, end, label, text, attrs, origin, status,
-annotator, confidence, updated_at}]}``; ``updated_at`` is ISO 8601 text (``IsoTimestamp``)."""
+"""``{id, title, text, meta, reviews: [{annotator, state, updated_at}], spans: [{id, start,
+end, label, text, attrs, origin, status, annotator, confidence, updated_at}]}``; every
+``updated_at`` is ISO 8601 text (``IsoTimestamp``). ``reviews`` holds the article's review
+rows (``in_progress`` or ``done``) by annotator name; an annotator without one has not opened
+the article (``new``)."""
 
 
 class IsoTimestamp(Func):
@@ -139,6 +144,9 @@ class ExportFilters:
     updated_since: datetime | None = None
     article_ids: tuple[int, ...] = ()
     gold: bool | None = None
+    # Articles in this review state (``new``: no review row), by ``reviewed_by`` or by anyone.
+    review_state: str | None = None
+    reviewed_by: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -148,6 +156,8 @@ class ExportFilters:
             "updated_since": self.updated_since.isoformat() if self.updated_since else None,
             "article_ids": list(self.article_ids),
             "gold": self.gold,
+            "review_state": self.review_state,
+            "reviewed_by": self.reviewed_by,
         }
 
     @classmethod
@@ -160,6 +170,8 @@ class ExportFilters:
             updated_since=datetime.fromisoformat(since) if since else None,
             article_ids=tuple(data.get("article_ids") or ()),
             gold=data.get("gold"),
+            review_state=data.get("review_state"),
+            reviewed_by=data.get("reviewed_by"),
         )
 
 
@@ -173,11 +185,14 @@ def export_filters(
     updated_since: datetime | None = None,
     article_ids: list[int] | None = None,
     gold: bool | None = None,
+    review_state: str | None = None,
+    reviewed_by: str | None = None,
 ) -> ExportFilters:
     """The filters of an export or snapshot request; names must exist (400 otherwise).
 
     An unknown label or annotator would silently export nothing, which looks like an empty
-    dataset rather than a typo.
+    dataset rather than a typo. ``review_state`` alone means "by anyone" (``new``: nobody
+    has opened the article); ``reviewed_by`` alone is refused, as it says no state.
     """
     known = set(project.labels.values_list("name", flat=True))
     unknown = [name for name in labels or () if name not in known]
@@ -185,6 +200,18 @@ def export_filters(
         raise DomainError(f"No label named {', '.join(unknown)} in this project.", field="labels")
     if annotator and not get_user_model().objects.filter(username=annotator).exists():
         raise DomainError(f"No user named {annotator!r}.", field="annotator")
+    if review_state is not None and review_state not in REVIEW_STATES:
+        raise DomainError(
+            f"Unknown review state {review_state!r}; use {', '.join(REVIEW_STATES)}.",
+            field="review_state",
+        )
+    if reviewed_by and not review_state:
+        raise DomainError(
+            f"reviewed_by needs a review_state to keep ({', '.join(REVIEW_STATES)}).",
+            field="reviewed_by",
+        )
+    if reviewed_by and not get_user_model().objects.filter(username=reviewed_by).exists():
+        raise DomainError(f"No user named {reviewed_by!r}.", field="reviewed_by")
     chosen = list(statuses or [Span.Status.ACCEPTED])
     if include_rejected and Span.Status.REJECTED not in chosen:
         chosen.append(Span.Status.REJECTED)
@@ -195,6 +222,8 @@ def export_filters(
         updated_since=updated_since,
         article_ids=tuple(article_ids or ()),
         gold=gold,
+        review_state=review_state or None,
+        reviewed_by=reviewed_by or None,
     )
 
 
@@ -214,6 +243,14 @@ def export_articles(project: Project, filters: ExportFilters) -> QuerySet[Articl
         articles = articles.filter(updated_at__gte=filters.updated_since)
     if filters.article_ids:
         articles = articles.filter(pk__in=filters.article_ids)
+    if filters.review_state:
+        reviews = Review.objects.filter(article=OuterRef("pk"))
+        if filters.reviewed_by:
+            reviews = reviews.filter(annotator__username=filters.reviewed_by)
+        if filters.review_state == "new":
+            articles = articles.filter(~Exists(reviews))
+        else:
+            articles = articles.filter(Exists(reviews.filter(state=filters.review_state)))
     return articles
 
 
@@ -246,7 +283,7 @@ def export_rows(
     on_chunk: Callable[[int], None] | None = None,
     raw_spans: bool = False,
 ) -> Iterator[ArticleRow]:
-    """Yield one plain row per article in id order, two queries per chunk of articles.
+    """Yield one plain row per article in id order, three queries per chunk of articles.
 
     ``raw_spans``: on PostgreSQL, rows carry the span list as the JSON text the database
     built (``spans_json``) and its length (``span_count``) instead of ``spans``, for writers
@@ -263,7 +300,9 @@ def export_rows(
         if not chunk:
             return
         last_id = chunk[-1][0]
-        spans = _chunk_spans([row[0] for row in chunk], filters)
+        ids = [row[0] for row in chunk]
+        reviews = chunk_reviews(ids)
+        spans = _chunk_spans(ids, filters)
         if postgresql and raw_spans:
             raw = spans_as_json(spans)
             for article_id, title, text, meta in chunk:
@@ -273,6 +312,7 @@ def export_rows(
                     "title": title,
                     "text": text,
                     "meta": meta,
+                    "reviews": reviews.get(article_id, []),
                     "spans_json": spans_json,
                     "span_count": span_count,
                 }
@@ -290,6 +330,7 @@ def export_rows(
                     "title": title,
                     "text": text,
                     "meta": meta,
+                    "reviews": reviews.get(article_id, []),
                     "spans": by_article.get(article_id, []),
                 }
         done += len(chunk)
@@ -297,6 +338,25 @@ def export_rows(
             on_chunk(done)
         if len(chunk) < chunk_size:
             return
+
+
+def chunk_reviews(ids: list[int]) -> dict[int, list[dict[str, str]]]:
+    """``{article_id: [{annotator, state, updated_at}]}`` by annotator name, in one query.
+
+    Every review row of the articles, whatever the span filters: whether an article was
+    opened or finished is a fact about the article, not about the spans chosen for export.
+    """
+    rows = (
+        Review.objects.filter(article_id__in=ids)
+        .order_by("article_id", "annotator__username")
+        .values_list("article_id", "annotator__username", "state", IsoTimestamp("updated_at"))
+    )
+    by_article: dict[int, list[dict[str, str]]] = {}
+    for article_id, annotator, state, updated_at in rows:
+        by_article.setdefault(article_id, []).append(
+            {"annotator": annotator, "state": state, "updated_at": updated_at}
+        )
+    return by_article
 
 
 def spans_as_rows(spans: QuerySet[Span]) -> dict[int, list[dict[str, Any]]]:

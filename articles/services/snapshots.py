@@ -121,6 +121,7 @@ def _build(snapshot: Snapshot) -> Snapshot:
 
     writer = exports.get_writer(snapshot.format)(
         labels=export_labels(project, filters),
+        statuses=filters.statuses,
         context={"project_id": project.pk, "label": f"{project.name} v{snapshot.version}"},
     )
     digest = hashlib.sha256()

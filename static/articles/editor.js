@@ -36,8 +36,8 @@ const editor = {
   spans: () => store.ordered().map((o) => ({ ...o })),
   focused: () => (view.focused() ? { ...view.focused() } : null),
   focusSpan: (id) => {
-    const o = store.findId(id);
-    if (o) view.setFocus(o.key);
+    const o = id == null ? null : store.findId(id);
+    if (o || id == null) view.setFocus(o?.key ?? null); // null: no span focused
   },
   undoDepth: () => undo.size,
 };

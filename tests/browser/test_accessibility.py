@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from articles.services import review_set_state
-from tests.browser.axe import assert_accessible, report, violations
+from tests.browser.axe import assert_accessible, report, require_axe, violations
 from tests.browser.helpers import login, open_editor
 from tests.factories import PASSWORD, make_article, make_suggestion
 
@@ -18,6 +18,12 @@ TEXT = (
     '"We underestimated the grid," said Marta Lindqvist.\n\n'
     "Perhaps the council will rent mobile chargers. The depot may open in spring."
 )
+
+
+@pytest.fixture(autouse=True)
+def _axe_installed() -> None:
+    """Skip (or fail, under REQUIRE_BROWSER=1) before any page is opened."""
+    require_axe()
 
 
 def phrase(text: str, words: str) -> tuple[int, int]:
@@ -124,3 +130,15 @@ def test_read_only_editor(page, live_server, viewer, seeded):
     login(page, live_server.url, "viewer", PASSWORD)
     open_editor(page, live_server.url, seeded.pk)
     assert_accessible(page, "the read-only editor")
+
+
+def test_editor_with_pale_label_colours(page, live_server, teammate, project, seeded):
+    # Admins pick any colour; chips and tags derived from pale ones still pass.
+    project.labels.filter(name="claim").update(color="#ffe600")
+    project.labels.filter(name="quote").update(color="#22d3ee")
+    project.labels.filter(name="speculation").update(color="#f0f0f0")
+    login(page, live_server.url, "teammate", PASSWORD)
+    open_editor(page, live_server.url, seeded.pk)
+    page.keyboard.press("a")
+    page.evaluate("() => window.annEditor.idle()")
+    assert_accessible(page, "the editor with pale label colours")

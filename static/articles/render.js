@@ -53,9 +53,11 @@ export function createTextView({ root, text, store, labels, focusKey }) {
       );
     }
     for (let t = 0; t < MAX_TRACKS; t++) css.push(`.t${t}{text-underline-offset:${3 + t * 4}px}`);
-    const style = document.createElement("style");
-    style.textContent = css.join("\n");
-    document.head.append(style);
+    // A constructed sheet, not a <style> element: a Content-Security-Policy without
+    // 'unsafe-inline' styles blocks the latter.
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css.join("\n"));
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   }
 
   function spanClass(o, edges) {

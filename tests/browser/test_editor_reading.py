@@ -334,3 +334,24 @@ def test_narrow_windows(page, live_server, teammate, project, width):
             assert seen["top"] >= seen["barBottom"], (place, seen)
             assert seen["bottom"] <= seen["floor"], (place, seen)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
+def test_label_styles_survive_a_strict_style_policy(page, live_server, teammate, seeded):
+    """The label colours are a constructed stylesheet, which a Content-Security-Policy
+    without 'unsafe-inline' styles allows (an injected <style> element it blocks)."""
+    article, spans = seeded
+    policy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self'"
+
+    def with_policy(route):
+        response = route.fetch()
+        route.fulfill(
+            response=response, headers={**response.headers, "content-security-policy": policy}
+        )
+
+    login(page, live_server.url, "teammate", PASSWORD)
+    page.route(f"**/articles/{article.pk}/", with_policy)
+    open_editor(page, live_server.url, article.pk)
+    claim = style(page, f'[data-span-id="{spans["claim"].pk}"]')
+    assert claim["line"] == "rgb(37, 99, 235)"  # the claim's #2563eb, already 3:1 on white
+    chip = style(page, ".span-list .chip")
+    assert contrast(chip["color"], chip["background"]) >= 4.5

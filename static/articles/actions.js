@@ -341,5 +341,13 @@ export function createActions({ data, article, store, view, queue, undo, api, ed
     if (target) view.setFocus(target.key);
   }
 
-  return { decide, createSpan, edit, moveBoundary, pick, undoLast, bulkCandidates, bulk, markDone, navigate, guard };
+  /** The first (1) or last (-1) pending suggestion in text order. */
+  function jumpPending(which) {
+    const ordered = store.ordered();
+    const target = which > 0 ? ordered.find(isPending) : ordered.findLast(isPending);
+    if (target) view.setFocus(target.key);
+    else toast("No suggestion is pending.");
+  }
+
+  return { decide, createSpan, edit, moveBoundary, pick, undoLast, bulkCandidates, bulk, markDone, navigate, jumpPending, guard };
 }

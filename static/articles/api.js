@@ -67,25 +67,55 @@ const DETAILS = [
   [/ \(your version \d+, now \d+\)/g, ""],
 ];
 
+// The API's field names as words, for messages that say "this field".
+const FIELD_WORDS = {
+  label: "the label",
+  start: "the start of the span",
+  end: "the end of the span",
+  attrs: "the span's details",
+  note: "the note",
+  decision: "the decision",
+  state: "the review state",
+  version: "the span",
+  ids: "the suggestions",
+};
+
+// A message still written for API users after that (field names in quotes, offsets, code,
+// row ids) is replaced by a plain one for its field.
+const TECHNICAL = /'\w+'|\b\w+_(start|end)\b|[<>=]|\[\d+, ?\d+\)|\w\[\d+\]|\bpk\b|\bids?\b|#\d+/;
+const PLAIN = {
+  label: "That label is not one of this project's.",
+  start: "The span's boundaries are not inside the text.",
+  end: "The span's boundaries are not inside the text.",
+  attrs: "A value taken from the text no longer matches its words; pick it again.",
+};
+const PLAIN_ANY = "The server refused the change.";
+
+/** A server message about field `key` in words a reader of the page understands. */
+export function plainMessage(key, message) {
+  let text = String(message);
+  for (const [pattern, replacement] of DETAILS) text = text.replace(pattern, replacement);
+  text = text.replace(/\bthis field\b/gi, FIELD_WORDS[key] ?? "this value");
+  return TECHNICAL.test(text) ? (PLAIN[key] ?? PLAIN_ANY) : sentence(text);
+}
+
 /** What went wrong with a failed call, as one or more sentences. */
 export function failureText(result) {
   if (result.message) return sentence(result.message);
   if (result.failure && BY_FAILURE[result.failure]) return BY_FAILURE[result.failure];
   const messages = [];
   const data = result.data;
-  if (typeof data === "string") messages.push(data);
+  if (typeof data === "string") messages.push(plainMessage("", data));
   else if (data && typeof data === "object") {
     for (const [key, value] of Object.entries(data)) {
       if (key === "current") continue;
       for (const m of Array.isArray(value) ? value : [value]) {
-        if (typeof m === "string") messages.push(m);
+        if (typeof m === "string") messages.push(plainMessage(key, m));
       }
     }
   }
-  if (!messages.length) return BY_STATUS[result.status] ?? "The server refused the change.";
-  let text = messages.map(sentence).join(" ");
-  for (const [pattern, replacement] of DETAILS) text = text.replace(pattern, replacement);
-  return text;
+  if (!messages.length) return BY_STATUS[result.status] ?? PLAIN_ANY;
+  return [...new Set(messages)].join(" ");
 }
 
 function sentence(text) {

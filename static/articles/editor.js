@@ -6,7 +6,7 @@ import { createActions } from "./actions.js";
 import { SaveQueue, createApi } from "./api.js";
 import { createKeyboard } from "./keyboard.js";
 import { OffsetMap } from "./offsets.js";
-import { SpanStore, fromRow, labelTable } from "./spans.js";
+import { SpanStore, fromRow, isPending, labelTable } from "./spans.js";
 import { createSync } from "./sync.js";
 import { UndoStack } from "./undo.js";
 import { createView } from "./view.js";
@@ -36,8 +36,8 @@ const editor = {
   spans: () => store.ordered().map((o) => ({ ...o })),
   focused: () => (view.focused() ? { ...view.focused() } : null),
   focusSpan: (id) => {
-    const o = store.findId(id);
-    if (o) view.setFocus(o.key);
+    const o = id == null ? null : store.findId(id);
+    if (o || id == null) view.setFocus(o?.key ?? null); // null: no span focused
   },
   undoDepth: () => undo.size,
 };
@@ -52,6 +52,9 @@ for (const r of data.spans.rows) store.add(fromRow(r, data.spans, labels, data.u
 performance.mark("editor-spans-ready");
 view.text.drawAll();
 performance.mark("editor-text-drawn");
+// The page opens on the first suggestion still to decide.
+const firstPending = store.ordered().find(isPending);
+if (firstPending) view.setFocus(firstPending.key);
 view.list.progress();
 keyboard.wire();
 view.handles.wire({

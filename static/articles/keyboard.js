@@ -22,6 +22,14 @@ export function createKeyboard({ root, article, labels, store, view, actions, ca
   const backToText = () => root.focus({ preventScroll: true });
   const hotkeys = [...labels.byHotkey.keys()].join("/");
 
+  /** Run `change` (showing or hiding panels); when it hides the panel holding the keyboard
+   * focus, the focus goes back to the text instead of being lost. */
+  function keepFocus(change) {
+    const panel = document.activeElement?.closest?.("#help, #guidelines-panel");
+    change();
+    if (panel?.hidden) backToText();
+  }
+
   function clearSelection() {
     selecting = false;
     getSelection().removeAllRanges();
@@ -174,23 +182,23 @@ export function createKeyboard({ root, article, labels, store, view, actions, ca
     const any = {
       j: () => actions.navigate(1),
       k: () => actions.navigate(-1),
-      Tab: () => actions.navigate(ev.shiftKey ? -1 : 1),
       u: actions.undoLast,
       d: () => actions.markDone(backToText),
       b: bulk,
-      g: () => toggle("guidelines-panel"),
-      "?": () => toggle("help"),
+      g: () => keepFocus(() => toggle("guidelines-panel")),
+      "?": () => keepFocus(() => toggle("help")),
       v: startSelecting,
-      Escape: () => {
-        toggle("help", false);
-        toggle("guidelines-panel", false);
-        clearSelection();
-      },
+      Escape: () =>
+        keepFocus(() => {
+          toggle("help", false);
+          toggle("guidelines-panel", false);
+          clearSelection();
+        }),
     };
     const name = k in needsSpan || k in any ? k : k.toLowerCase();
     const act = needsSpan[name] ?? any[name];
     if (!act) return;
-    if ((k === "Tab" || k === "Enter") && t instanceof HTMLButtonElement) return;
+    if (k === "Enter" && t instanceof HTMLButtonElement) return;
     ev.preventDefault();
     if (needsSpan[name] && !o) return toast("No span focused: J/K move between spans.");
     act();
@@ -211,10 +219,6 @@ export function createKeyboard({ root, article, labels, store, view, actions, ca
     // A mouse selection made while picking is taken when the button is released.
     root.addEventListener("mouseup", () => {
       if (picking) setTimeout(takePick);
-    });
-    document.getElementById("span-list").addEventListener("click", (ev) => {
-      const li = ev.target.closest("li[data-key]");
-      if (li) view.setFocus(li.dataset.key);
     });
     for (const btn of document.querySelectorAll(".label-btn")) {
       btn.addEventListener("mousedown", (ev) => ev.preventDefault()); // keep the selection
@@ -237,13 +241,15 @@ export function createKeyboard({ root, article, labels, store, view, actions, ca
       bulk,
       undo: actions.undoLast,
       done: () => actions.markDone(backToText),
-      guidelines: () => toggle("guidelines-panel"),
-      help: () => toggle("help"),
+      guidelines: () => keepFocus(() => toggle("guidelines-panel")),
+      help: () => keepFocus(() => toggle("help")),
+      "first-pending": () => actions.jumpPending(1),
+      "last-pending": () => actions.jumpPending(-1),
     };
     document.addEventListener("click", (ev) => {
       const btn = ev.target.closest?.("[data-action]");
       if (btn && clicks[btn.dataset.action]) clicks[btn.dataset.action]();
-      if (ev.target.id === "help") toggle("help", false);
+      if (ev.target.id === "help") keepFocus(() => toggle("help", false));
     });
     window.addEventListener("resize", () => view.showDetail());
     if (!canEdit) document.body.classList.add("read-only");

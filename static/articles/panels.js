@@ -3,7 +3,7 @@
 // <dialog> elements opened modally: Tab moves between their buttons, Enter presses one,
 // Esc closes them. And the detail card of the focused span.
 import { fieldsOf, fieldValue, isPicked, sameAttrs, withValue } from "./attrform.js";
-import { statusWord } from "./spans.js";
+import { stateWord } from "./spans.js";
 
 export function toast(message, kind = "info") {
   const box = document.getElementById("toasts");
@@ -14,10 +14,12 @@ export function toast(message, kind = "info") {
   setTimeout(() => el.remove(), kind === "info" ? 2500 : 8000);
 }
 
-/** Show or hide a panel (`force`: true shows, false hides, undefined toggles). */
+/** Show or hide a panel (`force`: true shows, false hides, undefined toggles). A panel
+ * shown takes the keyboard focus when it has an element marked data-focus-on-open. */
 export function toggle(id, force) {
   const el = document.getElementById(id);
   el.hidden = force === undefined ? !el.hidden : !force;
+  if (!el.hidden) el.querySelector("[data-focus-on-open]")?.focus({ preventScroll: true });
 }
 
 export const anyDialogOpen = () => document.querySelector("dialog[open]") !== null;
@@ -171,7 +173,7 @@ export function createDetail({ el, store, labels, article }) {
     el.dataset.status = o.status;
     head.label.className = `chip chip-${l ? l.idx : 0}`;
     head.label.textContent = o.label;
-    head.status.textContent = statusWord(o);
+    head.status.textContent = stateWord(o);
     head.conf.textContent = o.confidence == null ? "" : `confidence ${Math.round(o.confidence * 100)}%`;
     head.offs.textContent = `[${o.start}, ${o.end})`;
     head.text.textContent = o.text;

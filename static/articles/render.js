@@ -1,10 +1,13 @@
 // Drawing the article text with its spans. The text is drawn in blocks of whole paragraphs
-// (content-visibility skips the ones off screen); a change redraws only the blocks it
-// touches. Each span is one nested element per segment it covers, drawing its own
-// underline (label colour and pattern) on its own track below the text. At the end: DOM
-// points and ranges ↔ offsets (selections, the pointer).
+// (content-visibility skips the ones off screen), each paragraph its own element so the
+// breaks show; a change redraws only the blocks it touches. Each span is one nested
+// element per segment it covers, drawing its own underline (label colour and pattern) on
+// its own track below the text; the element where a span starts carries its accessible
+// name. At the end: DOM points and ranges ↔ offsets (selections, the pointer).
+import { labelPalette } from "./colors.js";
 import { assignAllTracks, assignTrack } from "./order.js";
 import { roundUpPair, utf16ToCp } from "./offsets.js";
+import { spanName } from "./spans.js";
 
 // Text drawn with its spans before the first paint (about two screens); the blocks after it
 // are plain text until drawTheRest() fills them in slices, so a long article shows its top
@@ -36,39 +39,54 @@ export function createTextView({ root, text, store, labels, focusKey }) {
     root.style.setProperty("--tracks", String(Math.min(t + 1, MAX_TRACKS)));
   }
 
+  // Every colour comes from the label's through labelPalette() (readable whatever colour an
+  // admin picked); editor.css says how each status uses them.
   function installLabelStyles() {
     const css = [];
     for (const l of labels.list) {
-      const c = l.color;
-      const name = CSS.escape(l.name);
+      const p = labelPalette(l.color);
+      const vars = `--line:${p.line};--tint:${p.tint};--ftint:${p.focusTint};--ring:${p.ring}`;
+      const chip = `--chip-fg:${p.chipFg};--chip-bg:${p.chipBg};--chip-border:${p.chipBorder}`;
       css.push(
-        `.L${l.idx}{text-decoration-color:${c};text-decoration-style:${l.pattern}}`,
-        `.L${l.idx}.st-accepted{background-color:${c}1a}`,
-        `.L${l.idx}.st-suggested{text-decoration-color:${c}99}`,
-        `.L${l.idx}.focus{background-color:${c}40}`,
-        `[data-label-swatch="${name}"],.chip-${l.idx}{--c:${c}}`,
-        `[data-label-swatch="${name}"]{border-bottom:3px ${l.pattern === "wavy" ? "dotted" : l.pattern} ${c}}`,
+        `.L${l.idx}{${vars};text-decoration-style:${l.pattern}}`,
+        `[data-label-swatch="${CSS.escape(l.name)}"],.chip-${l.idx}{${chip};--line:${p.line};--pattern:${l.pattern}}`,
       );
     }
     for (let t = 0; t < MAX_TRACKS; t++) css.push(`.t${t}{text-underline-offset:${3 + t * 4}px}`);
-    // A constructed sheet, not a <style> element: the Content-Security-Policy refuses inline styles.
+    // A constructed sheet, not a <style> element: a Content-Security-Policy without
+    // 'unsafe-inline' styles blocks the latter.
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css.join("\n"));
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   }
 
-  function spanClass(o) {
+  function spanClass(o, edges) {
     const l = labels.get(o.label);
     const focus = o.key === focusKey() ? " focus" : "";
-    return `sp L${l ? l.idx : 0} t${Math.min(o.track ?? 0, MAX_TRACKS - 1)} st-${o.status}${focus}`;
+    return `sp L${l ? l.idx : 0} t${Math.min(o.track ?? 0, MAX_TRACKS - 1)} st-${o.status}${edges}${focus}`;
   }
 
-  /** Segment elements for [a, b): boundaries at every span edge, one nested element per
-   * covering span (outer = lower underline track). */
+  /** Ends of the text's paragraphs (just after each run of line breaks) inside (a, b). */
+  function paragraphEnds(a, b) {
+    const ends = [];
+    const breaks = /\n+/g;
+    breaks.lastIndex = a;
+    let m;
+    while ((m = breaks.exec(text)) && m.index < b) {
+      const e = m.index + m[0].length;
+      if (e < b) ends.push(e);
+    }
+    return ends;
+  }
+
+  /** Segment elements for [a, b), in one element per paragraph: boundaries at every span
+   * edge and paragraph end, one nested element per covering span (outer = lower underline
+   * track); s0/s1 mark the segments where a span starts and ends (its focus ring's sides). */
   function buildSegments(a, b, candidates) {
     const inRegion = [];
     for (const o of candidates) if (o.u0 < b && o.u1 > a) inRegion.push(o);
-    const cuts = new Set([a, b]);
+    const paraEnds = paragraphEnds(a, b);
+    const cuts = new Set([a, b, ...paraEnds]);
     for (const o of inRegion) {
       if (o.u0 > a) cuts.add(o.u0);
       if (o.u1 < b) cuts.add(o.u1);
@@ -77,11 +95,18 @@ export function createTextView({ root, text, store, labels, focusKey }) {
     inRegion.sort((x, y) => x.u0 - y.u0);
     const out = [];
     const frag = document.createDocumentFragment();
+    const newPara = () => frag.appendChild(document.createElement("p"));
+    let para = newPara();
+    let nextEnd = 0;
     let active = [];
     let next = 0;
     for (let i = 0; i < points.length - 1; i++) {
       const s = points[i];
       const e = points[i + 1];
+      if (s === paraEnds[nextEnd]) {
+        para = newPara();
+        nextEnd++;
+      }
       active = active.filter((o) => o.u1 > s);
       while (next < inRegion.length && inRegion[next].u0 <= s) {
         if (inRegion[next].u1 > s) active.push(inRegion[next]);
@@ -94,15 +119,19 @@ export function createTextView({ root, text, store, labels, focusKey }) {
         const covering = active.slice().sort((x, y) => y.track - x.track);
         for (const o of covering) {
           const el = document.createElement("span");
-          el.className = spanClass(o);
+          el.className = spanClass(o, (o.u0 === s ? " s0" : "") + (o.u1 === e ? " s1" : ""));
           el.dataset.spanId = String(o.id);
           el.dataset.key = o.key;
+          if (o.u0 === s) {
+            el.setAttribute("role", "group");
+            el.setAttribute("aria-label", spanName(o, { withText: false }));
+          }
           inner.append(el);
           inner = el;
         }
       }
       inner.append(text.slice(s, e));
-      frag.append(seg);
+      para.append(seg);
       const entry = { s, e, el: seg };
       segOf.set(seg, entry);
       out.push(entry);

@@ -183,6 +183,49 @@ export function statusWord(o) {
   return typeof o.id === "string" ? "saving" : o.kind;
 }
 
+// How a status is told to people: a word (the list's badges, the card, the tag over the
+// text; a filter of the list) and a phrase (accessible names, announcements).
+const STATES = {
+  suggested: ["pending", "pending suggestion"],
+  accepted: ["accepted", "accepted suggestion"],
+  edited: ["edited", "edited suggestion"],
+  human: ["drawn", "drawn by hand"],
+  rejected: ["rejected", "rejected"],
+  saving: ["saving", "being saved"],
+};
+
+/** The status filters of the side list, in order: [value (a span kind), word]. */
+export const STATUS_FILTERS = ["suggested", "accepted", "edited", "human", "rejected"].map((k) => [k, STATES[k][0]]);
+
+/** The status of a span in one word ("pending", "accepted", "edited", "drawn", …). */
+export function stateWord(o) {
+  const word = statusWord(o);
+  return STATES[word]?.[0] ?? String(word);
+}
+
+/** Whether span `o` passes the side list's filters ({label, status}: "" lets all through). */
+export function passes(o, { label = "", status = "" } = {}) {
+  return (!label || o.label === label) && (!status || o.kind === status);
+}
+
+/** `text` cut to at most `max` characters, with an ellipsis when cut. */
+export function excerpt(text, max) {
+  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+}
+
+/**
+ * What a screen reader says for a span: label, status, confidence (suggestions) and,
+ * unless `withText` is false, the start of its text. "claim, pending suggestion, 92%
+ * confidence: Officials said…"
+ */
+export function spanName(o, { withText = true } = {}) {
+  const word = statusWord(o);
+  const parts = [o.label, STATES[word]?.[1] ?? String(word)];
+  if (o.confidence != null && o.origin === "machine") parts.push(`${Math.round(o.confidence * 100)}% confidence`);
+  const name = parts.join(", ");
+  return withText ? `${name}: ${excerpt(o.text ?? "", 120)}` : name;
+}
+
 // ---- The project's labels as the page data sends them: name, colour, pattern, hotkey and the
 // attributes their spans carry. Nothing here knows a label by name.
 

@@ -1,36 +1,82 @@
 // Everything the page shows, kept in step: the text (render.js), the side list and the
-// counters, the detail card (panels.js) and the handles (both below). Actions change spans in the store, then call redraw() with
-// the spans they changed (added, moved, removed) and setFocus().
-import { isPicked, listValue } from "./attrform.js";
+// counters (list.js), the detail card (panels.js), and below: the handles and the tag that
+// names the focused or hovered span. Actions change spans in the store, then call redraw()
+// with the spans they changed (added, moved, removed) and setFocus().
+import { isPicked } from "./attrform.js";
+import { coalesced, createSideList } from "./list.js";
 import { createDetail } from "./panels.js";
 import { caretAt, createTextView } from "./render.js";
-import { statusWord } from "./spans.js";
+import { spanName, stateWord } from "./spans.js";
 
-function scrollIntoViewIfNeeded(el, container) {
+const MARGIN = 12; // px kept between a span scrolled into view and the edge of what is visible
+
+/** The part of the window the text is seen through: below the toolbar when it sticks to
+ * the top, above the detail card when it is a sheet at the bottom (phones). */
+function visibleBand() {
+  let top = 0;
+  let bottom = innerHeight;
+  const bar = document.querySelector(".toolbar");
+  if (bar && getComputedStyle(bar).position === "sticky") top = Math.max(0, bar.getBoundingClientRect().bottom);
+  const sheet = document.getElementById("detail");
+  if (sheet && !sheet.hidden && getComputedStyle(sheet).position === "fixed") {
+    bottom = Math.min(bottom, sheet.getBoundingClientRect().top);
+  }
+  return { top, bottom };
+}
+
+/** Scroll the window so the element is in the visible band (its top, when it is taller). */
+function revealInWindow(el) {
   const r = el.getBoundingClientRect();
-  const c = container ? container.getBoundingClientRect() : { top: 0, bottom: innerHeight };
-  if (r.top < c.top + 40 || r.bottom > c.bottom - 40) el.scrollIntoView({ block: "center" });
+  const { top, bottom } = visibleBand();
+  if (r.top >= top + MARGIN && r.bottom <= bottom - MARGIN) return;
+  const room = bottom - top - 2 * MARGIN;
+  const by = r.height > room ? r.top - top - MARGIN : (r.top + r.bottom) / 2 - (top + bottom) / 2;
+  window.scrollBy({ top: by });
+}
+
+/** Scroll a list (and only the list) so its item is in view. */
+function revealInList(el, list) {
+  const r = el.getBoundingClientRect();
+  const c = list.getBoundingClientRect();
+  if (r.top >= c.top && r.bottom <= c.bottom) return;
+  list.scrollTop += (r.top + r.bottom) / 2 - (c.top + c.bottom) / 2;
 }
 
 export function createView({ root, store, labels, article, canEdit }) {
   let focusKey = null;
-  let pendingScroll = false;
+  let pendingScroll = false; // bring the focused span into view, in the text and the list
+  let pendingList = false; // in the list only (it was redrawn)
   const doc = root.parentElement;
   const text = createTextView({ root, text: article.text, store, labels, focusKey: () => focusKey });
   const list = createSideList({
     listEl: document.getElementById("span-list"),
+    tools: document.getElementById("list-tools"),
+    countEl: document.getElementById("list-count"),
     progressEl: document.getElementById("progress"),
     store,
     labels,
     focusKey: () => focusKey,
     onDrawn: () => {
       if (!focusKey) return;
-      pendingScroll = true;
+      pendingList = true;
       scheduleVisual();
     },
+    onPick: (key) => setFocus(key),
   });
   const detail = createDetail({ el: document.getElementById("detail"), store, labels, article });
   const handles = createHandles({ doc, text, root, map: article.map });
+  const tag = createTag({ doc, text, labels });
+  const announcer = document.getElementById("announce");
+  // The toolbar's height, for the sticky side panel and the scroll padding (editor.css):
+  // it wraps to more rows in narrower windows.
+  const bar = document.querySelector(".toolbar");
+  if (bar && globalThis.ResizeObserver) {
+    new ResizeObserver(() => {
+      document.documentElement.style.setProperty("--bar-h", `${Math.ceil(bar.getBoundingClientRect().height)}px`);
+    }).observe(bar);
+  }
+  list.wire();
+  let hovered = null; // the span under the pointer, named by the tag instead of the focused one
 
   // Words an in_text attribute of the focused span was picked from, highlighted in the text.
   function markPicked(o) {
@@ -51,15 +97,29 @@ export function createView({ root, store, labels, article, canEdit }) {
   const scheduleVisual = coalesced(requestAnimationFrame, () => {
     const o = store.get(focusKey);
     markPicked(o);
+    tag.show(store.get(hovered) ?? o);
     if (!o) return;
-    if (pendingScroll) {
-      pendingScroll = false;
-      const el = text.element(o.key);
+    if (pendingScroll || pendingList) {
+      const el = pendingScroll && text.element(o.key);
       const li = list.element(o.key);
-      if (el) scrollIntoViewIfNeeded(el);
-      if (li) scrollIntoViewIfNeeded(li, li.parentElement);
+      if (el) revealInWindow(el);
+      if (li) revealInList(li, li.parentElement);
+      pendingScroll = pendingList = false;
     }
     if (canEdit) handles.place(o);
+  });
+
+  // The tag names the span under the pointer while it is there, the focused one otherwise.
+  root.addEventListener("mouseover", (ev) => {
+    const key = ev.target.closest?.("[data-key]")?.dataset.key ?? null;
+    if (key !== hovered) {
+      hovered = key;
+      scheduleVisual();
+    }
+  });
+  root.addEventListener("mouseleave", () => {
+    hovered = null;
+    scheduleVisual();
   });
 
   function showDetail() {
@@ -75,6 +135,8 @@ export function createView({ root, store, labels, article, canEdit }) {
     text.markFocus(focusKey);
     list.markFocus(focusKey);
     if (focusKey && scroll) pendingScroll = true;
+    // Screen readers hear which span the focus moved to (the text itself has no caret).
+    if (old !== focusKey && focusKey && announcer) announcer.textContent = spanName(store.get(focusKey));
     if (old !== focusKey || focusKey) showDetail();
   }
 
@@ -113,72 +175,6 @@ export function createView({ root, store, labels, article, canEdit }) {
     },
     focused: () => store.get(focusKey),
   };
-}
-
-// ---- The side list (every span in text order: label, excerpt, the first text attribute,
-// confidence, status) and the progress counters above the text.
-// The list is drawn a screenful first, the rest in slices after the first paint.
-
-const LIST_SLICE = 200;
-
-function esc(s) {
-  return String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
-}
-
-
-export function createSideList({ listEl, progressEl, store, labels, focusKey, onDrawn }) {
-  let generation = 0;
-  let drawnStamp = -1;
-
-  function item(o) {
-    const l = labels.get(o.label);
-    const who = listValue(l, o.attrs);
-    const excerpt = o.text.length > 90 ? `${o.text.slice(0, 88)}…` : o.text;
-    const conf = o.confidence == null ? "" : `<span class="conf">${Math.round(o.confidence * 100)}%</span>`;
-    const focus = o.key === focusKey() ? " focus" : "";
-    return `<li data-key="${o.key}" data-list-span-id="${esc(o.id)}" class="st-${esc(o.status)}${focus}"><span class="chip chip-${l ? l.idx : 0}">${esc(o.label)}</span><span class="excerpt">${esc(excerpt)}</span>${who ? `<span class="who">${esc(who)}</span>` : ""}<span class="meta">${conf}<span class="badge">${esc(statusWord(o))}</span></span></li>`;
-  }
-
-  const li = (key) => listEl.querySelector(`li[data-key="${key}"]`);
-
-  function draw() {
-    const all = store.ordered();
-    const mine = ++generation;
-    drawnStamp = store.orderStamp;
-    listEl.innerHTML = all.slice(0, LIST_SLICE).map(item).join("");
-    const more = (from) => {
-      if (mine !== generation || from >= all.length) return;
-      listEl.insertAdjacentHTML("beforeend", all.slice(from, from + 4 * LIST_SLICE).map(item).join(""));
-      setTimeout(() => more(from + 4 * LIST_SLICE), 0);
-    };
-    if (all.length > LIST_SLICE) setTimeout(() => more(LIST_SLICE), 0);
-    onDrawn?.();
-  }
-
-  // Many changes in one task (a bulk decision, an undo) cost one redraw.
-  const scheduleDraw = coalesced(queueMicrotask, draw);
-
-  /** Replace the changed items in place; redraw the whole list when the order changed. */
-  function update(objs) {
-    if (store.orderStamp !== drawnStamp) return scheduleDraw();
-    for (const o of objs) {
-      const el = li(o.key);
-      if (!el) return scheduleDraw(); // not drawn yet (a long list is drawn in slices)
-      el.outerHTML = item(o);
-    }
-  }
-
-  function progress() {
-    const { pending, accepted, rejected } = store.counts();
-    progressEl.innerHTML = `<b>${pending}</b> pending · <b>${accepted}</b> accepted · <b>${rejected}</b> rejected`;
-  }
-
-  function markFocus(key) {
-    for (const el of listEl.querySelectorAll("li.focus")) el.classList.remove("focus");
-    if (key) li(key)?.classList.add("focus");
-  }
-
-  return { draw, update, progress, markFocus, element: li };
 }
 
 // ---- The two dark handles at the focused span's ends: placed after layout, dragged with the
@@ -243,17 +239,27 @@ export function createHandles({ doc, text: view, root, map }) {
   };
 }
 
-// ---- Coalescing: many calls in one task cost one run, deferred by `defer` (a microtask, the
-// next animation frame).
+// ---- The tag over the text naming a span (label and status), so the label is read without
+// knowing the colours: the focused span's, or the one under the pointer.
 
-export function coalesced(defer, run) {
-  let queued = false;
-  return () => {
-    if (queued) return;
-    queued = true;
-    defer(() => {
-      queued = false;
-      run();
-    });
-  };
+export function createTag({ doc, text: view, labels }) {
+  const el = doc.querySelector(".span-tag");
+
+  function show(o) {
+    const rects = o ? view.rangeOf(o.u0, o.u1).getClientRects() : [];
+    if (!rects.length) {
+      el.hidden = true;
+      return;
+    }
+    const l = labels.get(o.label);
+    el.className = `span-tag chip chip-${l ? l.idx : 0}`;
+    el.textContent = `${o.label} · ${stateWord(o)}`;
+    el.hidden = false;
+    const base = doc.getBoundingClientRect();
+    const first = rects[0];
+    const left = Math.min(first.left - base.left, base.width - el.offsetWidth - 4);
+    el.style.transform = `translate(${Math.max(4, left)}px, ${first.top - base.top - el.offsetHeight}px)`;
+  }
+
+  return { show };
 }

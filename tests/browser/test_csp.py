@@ -65,9 +65,10 @@ def test_pages_load_without_violations(watched, live_server, teammate, project):
 
     open_editor(watched, base, article.pk)
     watched.wait_for_load_state("networkidle")
-    # The label styles (a constructed style sheet) apply: the swatch has its coloured border.
-    swatch = watched.locator(".label-btn .swatch").first
-    assert swatch.evaluate("el => getComputedStyle(el).borderBottomWidth") == "3px"
+    # The label styles (a constructed style sheet) apply: speculation's legend is underlined
+    # wavy, as its spans are (without the sheet it would be solid).
+    legend = watched.locator('.label-btn[data-label="speculation"] .name')
+    assert legend.evaluate("el => getComputedStyle(el).textDecorationStyle") == "wavy"
     assert watched.locator("[data-article-text] [data-span-id]").count() >= 1
     assert watched.problems == []
 

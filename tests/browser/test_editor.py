@@ -123,7 +123,7 @@ def test_keyboard_only_review(page, live_server, teammate, seeded):
     base = live_server.url
     login(page, base, "teammate", PASSWORD)
     open_editor(page, base, article.pk)
-    page.keyboard.press("j")  # first pending suggestion: the claim
+    # The page opens on the first pending suggestion: the claim.
     assert page.evaluate("() => window.annEditor.focused().id") == seeded["claim"].pk
     page.keyboard.press("a")  # accept; focus moves on to the next pending one
     page.keyboard.press("Delete")  # reject the speculation

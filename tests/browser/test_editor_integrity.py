@@ -91,7 +91,7 @@ def test_failed_saves_roll_back_exactly(page, live_server, teammate, seeded):
     base = live_server.url
     login(page, base, "teammate", PASSWORD)
     open_editor(page, base, seeded["article"].pk)
-    page.keyboard.press("j")  # the claim
+    assert focused(page)["id"] == seeded["claim"].pk  # the page opens on it
     before = state(page)
     assert before["progress"].startswith("3 pending")
 
@@ -169,7 +169,6 @@ def test_failed_draw_bulk_and_undo_roll_back(page, live_server, teammate, seeded
     base = live_server.url
     login(page, base, "teammate", PASSWORD)
     open_editor(page, base, article.pk)
-    page.keyboard.press("j")
     page.keyboard.press("a")  # saved: something to undo later
     idle(page)
     before = state(page)
@@ -335,8 +334,7 @@ def test_a_and_x_act_only_on_the_focused_span(page, live_server, teammate, seede
     base = live_server.url
     login(page, base, "teammate", PASSWORD)
     open_editor(page, base, seeded["article"].pk)
-    page.keyboard.press("j")
-    page.keyboard.press("a")  # a pending suggestion: decided, the focus moves on
+    page.keyboard.press("a")  # the first pending suggestion: decided, the focus moves on
     assert focused(page)["id"] == seeded["spec"].pk
     idle(page)
     row = Span.objects.get(derived_from=seeded["claim"], annotator=teammate)

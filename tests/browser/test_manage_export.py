@@ -29,7 +29,7 @@ def test_choose_filters_then_download_and_copy(
     assert summary.locator("[data-article-total]").inner_text() == "2"
     assert summary.locator("[data-span-total]").inner_text() == "1"
     # Ticking "Rejected" and one label updates the figures without a click.
-    page.get_by_label("Rejected").check()
+    page.get_by_role("checkbox", name="Rejected").check()
     page.wait_for_function("() => document.querySelector('[data-span-total]').textContent === '2'")
     page.get_by_label("speculation").check()
     page.wait_for_function("() => document.querySelector('[data-span-total]').textContent === '1'")

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import test from "node:test";
 
-import { createApi, failureText } from "../../static/articles/api.js";
+import { createApi, failureText, plainMessage } from "../../static/articles/api.js";
 
 const ROUTES = {
   "/api/ok/": (req, res, body) => json(res, 200, { method: req.method, got: body, csrf: req.headers["x-csrftoken"] }),
@@ -102,4 +102,24 @@ test("a message of the page's own is told as a sentence", () => {
   assert.equal(failureText({ ok: false, message: "an earlier change was not saved" }), "An earlier change was not saved.");
   assert.equal(failureText({ ok: false, status: 404, data: null }), "It no longer exists on the server.");
   assert.equal(failureText({ ok: false, status: 400, data: "plain" }), "Plain.");
+});
+
+test("messages written for API users are told without field names, offsets or code", () => {
+  // The server's own wording for a picked speaker whose offsets went stale.
+  const stale = "'speaker' must be the words at [speaker_start, speaker_end): 'Ana'.";
+  assert.equal(plainMessage("attrs", stale), "A value taken from the text no longer matches its words; pick it again.");
+  assert.equal(plainMessage("start", "Offsets must satisfy 0 <= start < end <= 120 (got 5, 200)."), "The span's boundaries are not inside the text.");
+  assert.equal(plainMessage("label", "Object with name=opinion does not exist."), "That label is not one of this project's.");
+  assert.equal(plainMessage("version", 'Invalid pk "5" - object does not exist.'), "The server refused the change.");
+  // "This field" says which one.
+  assert.equal(plainMessage("note", "Ensure this field has no more than 2000 characters."), "Ensure the note has no more than 2000 characters.");
+  assert.equal(plainMessage("label", "This field is required."), "The label is required.");
+  assert.equal(plainMessage("whatever", "This field may not be blank."), "This value may not be blank.");
+  // Plain messages pass as they are.
+  assert.equal(plainMessage("attrs", "Null characters and lone surrogates are not allowed."), "Null characters and lone surrogates are not allowed.");
+});
+
+test("a refusal with the same plain message for two fields says it once", () => {
+  const r = { ok: false, status: 400, failure: "refused", data: { start: ["Offsets must satisfy 0 <= start"], end: ["Offsets must satisfy 0 <= start"] } };
+  assert.equal(failureText(r), "The span's boundaries are not inside the text.");
 });

@@ -4,7 +4,18 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 import { OffsetMap } from "../../static/articles/offsets.js";
-import { SpanStore, fromRow, isPending, labelTable, statusWord } from "../../static/articles/spans.js";
+import {
+  STATUS_FILTERS,
+  SpanStore,
+  excerpt,
+  fromRow,
+  isPending,
+  labelTable,
+  passes,
+  spanName,
+  stateWord,
+  statusWord,
+} from "../../static/articles/spans.js";
 
 const TEXT = "Officials said the bridge 🌉 opened. It may close.";
 const labels = labelTable([{ name: "claim" }, { name: "quote" }, { name: "speculation" }]);
@@ -148,4 +159,32 @@ test("the status word is the kind, or 'saving' while a new span has no id", () =
   assert.equal(statusWord({ id: "new1", kind: "human" }), "saving");
   assert.equal(statusWord({ id: 4, kind: "edited" }), "edited");
   assert.equal(statusWord({ id: 5, kind: "suggested" }), "suggested");
+});
+
+test("a status is told in words people use: pending, accepted, edited, drawn, rejected", () => {
+  assert.equal(stateWord({ id: 5, kind: "suggested" }), "pending");
+  assert.equal(stateWord({ id: 5, kind: "human" }), "drawn");
+  assert.equal(stateWord({ id: "new2", kind: "human" }), "saving");
+  assert.deepEqual(STATUS_FILTERS.map(([, word]) => word), ["pending", "accepted", "edited", "drawn", "rejected"]);
+});
+
+test("the side list's filters: by label, by status (a kind), both, or none", () => {
+  const o = { label: "quote", kind: "suggested" };
+  assert.ok(passes(o));
+  assert.ok(passes(o, { label: "quote", status: "" }));
+  assert.ok(passes(o, { label: "", status: "suggested" }));
+  assert.ok(!passes(o, { label: "claim" }));
+  assert.ok(!passes(o, { label: "quote", status: "accepted" }));
+});
+
+test("a span's accessible name says its label, status, confidence and text", () => {
+  const o = { id: 3, label: "claim", kind: "suggested", origin: "machine", confidence: 0.918, text: "Officials said the bridge opened." };
+  assert.equal(spanName(o), "claim, pending suggestion, 92% confidence: Officials said the bridge opened.");
+  assert.equal(spanName(o, { withText: false }), "claim, pending suggestion, 92% confidence");
+  const drawn = { id: 4, label: "quote", kind: "human", origin: "human", confidence: null, text: "x".repeat(300) };
+  const name = spanName(drawn);
+  assert.ok(name.startsWith("quote, drawn by hand: xxx"));
+  assert.ok(name.endsWith("…") && name.length < 150);
+  assert.equal(excerpt("short", 10), "short");
+  assert.equal(excerpt("a long sentence here", 8), "a long…");
 });

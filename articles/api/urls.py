@@ -4,7 +4,15 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from articles.api import articles, exports, imports, labels, projects, spans
+from articles.api import (
+    articles,
+    assignments,
+    exports,
+    imports,
+    labels,
+    projects,
+    spans,
+)
 
 
 class SwaggerPage(SpectacularSwaggerView):
@@ -22,4 +30,5 @@ urlpatterns = [
     *spans.urlpatterns,
     *imports.urlpatterns,
     *exports.urlpatterns,
+    *assignments.urlpatterns,
 ]

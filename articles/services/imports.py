@@ -22,6 +22,7 @@ from articles.access import require_role
 from articles.errors import DomainError
 from articles.importing import Record, fetch_article, read_upload, record_from_object
 from articles.models import Article, ImportJob, Label, Project, Role, Span
+from articles.services.assignments import assignments_after_import
 from articles.services.history import spans_record_created
 from articles.services.rows import SpanRow, rows_insert, span_rows_insert
 from articles.spans import first_overlap, span_bounds
@@ -270,6 +271,7 @@ def articles_import_unchecked(
         error.import_job = job  # type: ignore[attr-defined]
         raise
     job.refresh_from_db()
+    assignments_after_import(project=project, created=job.created_count)
     return job
 
 

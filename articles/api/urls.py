@@ -5,6 +5,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from articles.api import (
+    agreement,
     articles,
     assignments,
     exports,
@@ -31,4 +32,5 @@ urlpatterns = [
     *imports.urlpatterns,
     *exports.urlpatterns,
     *assignments.urlpatterns,
+    *agreement.urlpatterns,
 ]

@@ -130,6 +130,7 @@ class World:
     unused_label: int  # no span uses it, so an admin may delete it
     import_job: int
     snapshot: int  # built: its file is there to download
+    editor_snapshot: int  # built by the editor from their own layer
     member: str  # username of a member an admin may remove (the viewer)
     usernames: dict[str, str] = field(default_factory=dict)  # role -> username
     own_spans: dict[str, int] = field(default_factory=dict)  # role -> a row of their layer
@@ -184,6 +185,16 @@ class Row:
 
 def own_span(world: World, role: str) -> dict[str, object]:
     return {"span_id": world.own_span(role)}
+
+
+def editor_snapshot(world: World, role: str) -> dict[str, object]:
+    return {"snapshot_id": world.editor_snapshot}
+
+
+def blind(expect: Expect, editor: int) -> Expect:
+    """In a blind project (the default, and the world's) an editor reads only the
+    suggestions and their own layer: ``editor`` is what they get instead."""
+    return {**expect, EDITOR: Status(editor)}
 
 
 def unused_label(world: World, role: str) -> dict[str, object]:
@@ -385,6 +396,20 @@ ROWS: list[Row] = [
     Row("GET", "api/imports/<int:import_id>/", api(VIEWER)),
     # Exports and snapshots ("viewer … can read and export").
     Row("GET", "api/projects/<int:project_id>/export/", api(VIEWER), query={"format": "jsonl"}),
+    Row(
+        "GET",
+        "api/projects/<int:project_id>/export/",
+        blind(api(VIEWER), 403),
+        variant="another's layer",
+        query={"format": "jsonl", "annotator": "owner"},
+    ),
+    Row(
+        "GET",
+        "api/projects/<int:project_id>/export/",
+        blind(api(VIEWER), 403),
+        variant="gold layer",
+        query={"format": "jsonl", "layer": "gold"},
+    ),
     Row("GET", "api/projects/<int:project_id>/snapshots/", api(VIEWER)),
     Row(
         "POST",
@@ -392,8 +417,39 @@ ROWS: list[Row] = [
         api(VIEWER, 202),
         body={"format": "jsonl"},
     ),
-    Row("GET", "api/snapshots/<int:snapshot_id>/", api(VIEWER)),
-    Row("GET", "api/snapshots/<int:snapshot_id>/download/", api(VIEWER)),
+    Row("GET", "api/snapshots/<int:snapshot_id>/", blind(api(VIEWER), 404)),
+    Row(
+        "GET",
+        "api/snapshots/<int:snapshot_id>/",
+        api(VIEWER),
+        variant="the editor's own layer",
+        kwargs=editor_snapshot,
+    ),
+    Row("GET", "api/snapshots/<int:snapshot_id>/download/", blind(api(VIEWER), 404)),
+    Row(
+        "GET",
+        "api/snapshots/<int:snapshot_id>/download/",
+        api(VIEWER),
+        variant="the editor's own layer",
+        kwargs=editor_snapshot,
+    ),
+    # Teams: assignments (editors see their own), agreement.
+    Row("GET", "api/projects/<int:project_id>/assignments/", api(EDITOR)),
+    Row(
+        "POST",
+        "api/projects/<int:project_id>/assignments/",
+        api(ADMIN, 201),
+        body=lambda world, role: {"article": world.article, "annotator": "reviewer"},
+    ),
+    # The article is assigned to the editor alone (round robin over editors); the roles
+    # above may flag, but have no assignment to flag: "not assigned to you".
+    Row(
+        "POST",
+        "api/articles/<int:article_id>/assignment/",
+        {**api(EDITOR), REVIEWER: Status(400), ADMIN: Status(400), SUPERUSER: Status(400)},
+        body={"action": "flag", "reason": "Paywalled"},
+    ),
+    Row("GET", "api/projects/<int:project_id>/agreement/", api(VIEWER)),
     # Pages.
     Row("GET", "", page_user(200)),
     Row("GET", "guidelines/", page_user(200)),

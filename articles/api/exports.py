@@ -14,15 +14,27 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import exports
-from articles.access import access_snapshot
+from articles.access import access_snapshot, reads_every_layer, role_in
 from articles.api.pagination import paginated
 from articles.api.serializers import ERRORS, csv_list, id_field, validated
+from articles.errors import NotAllowed, NotFound
 from articles.models import Project, Snapshot, Span
 from articles.selectors import projects as project_selectors
-from articles.selectors.exports import ExportFilters, export_filters, export_labels, export_rows
+from articles.selectors.exports import (
+    LAYER_EDITOR,
+    ExportFilters,
+    export_filters,
+    export_labels,
+    export_rows,
+)
 from articles.services.snapshots import snapshot_request
-from articles.types import SignedInRequest
+from articles.types import SignedInRequest, User
 
+LAYER_HELP = (
+    "auto (default: gold where an article has it, else every editor's accepted spans), "
+    "gold, all (equal spans of every layer merged, listing their annotators) or "
+    "editor:<username>. In a blind project an editor exports only their own layer."
+)
 EXPORT_TYPES = sorted({writer.content_type.split(";")[0] for writer in exports.WRITERS.values()})
 FORMATS = list(exports.WRITERS)
 
@@ -42,6 +54,7 @@ class ExportQueryIn(serializers.Serializer):
     gold = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="Only (or no) gold rows."
     )
+    layer = serializers.CharField(required=False, help_text=LAYER_HELP)
     updated_since = serializers.DateTimeField(required=False)
     ids = serializers.CharField(required=False, help_text="Article ids, comma-separated.")
 
@@ -77,6 +90,7 @@ class SnapshotIn(serializers.Serializer):
     labels = serializers.ListField(child=serializers.CharField(), required=False)
     annotator = serializers.CharField(required=False)
     gold = serializers.BooleanField(required=False, allow_null=True, default=None)
+    layer = serializers.CharField(required=False, help_text=LAYER_HELP)
     updated_since = serializers.DateTimeField(required=False)
     ids = serializers.ListField(child=id_field(), required=False)
 
@@ -115,7 +129,16 @@ class SnapshotOut(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-def _filters(project: Project, values: dict[str, Any]) -> ExportFilters:
+def _filters(project: Project, values: dict[str, Any], user: User) -> ExportFilters:
+    layer = values.get("layer")
+    if not reads_every_layer(project, role_in(user, project)):
+        # A blind project's editor: their own layer (and the suggestions), nothing else.
+        own = _own_layer(user)
+        if layer not in (None, own) or values.get("annotator") not in (None, user.username):
+            raise NotAllowed(
+                "In a blind project editors export only their own layer.", field="layer"
+            )
+        layer = own
     return export_filters(
         project=project,
         statuses=values.get("status"),
@@ -125,6 +148,7 @@ def _filters(project: Project, values: dict[str, Any]) -> ExportFilters:
         updated_since=values.get("updated_since"),
         article_ids=values.get("ids"),
         gold=values.get("gold"),
+        layer=layer,
     )
 
 
@@ -144,7 +168,7 @@ class ExportView(APIView):
     def get(self, request: SignedInRequest, project_id: int) -> StreamingHttpResponse:
         project = project_selectors.project_get(user=request.user, project_id=project_id)
         values = validated(ExportQueryIn, request.query_params)
-        filters = _filters(project, values)
+        filters = _filters(project, values, request.user)
         writer_class = exports.get_writer(values["format"])
         writer = writer_class(
             labels=export_labels(project, filters),
@@ -172,9 +196,10 @@ class SnapshotListView(APIView):
     )
     def get(self, request: SignedInRequest, project_id: int) -> Response:
         project = project_selectors.project_get(user=request.user, project_id=project_id)
-        return paginated(
-            request, self, Snapshot.objects.filter(project=project), _snapshot_out(request)
-        )
+        snapshots = Snapshot.objects.filter(project=project)
+        if not reads_every_layer(project, role_in(request.user, project)):
+            snapshots = snapshots.filter(filters__layer=_own_layer(request.user))
+        return paginated(request, self, snapshots, _snapshot_out(request))
 
     @extend_schema(
         operation_id="project_snapshots_create",
@@ -189,7 +214,7 @@ class SnapshotListView(APIView):
             project=project,
             actor=request.user,
             format=values["format"],
-            filters=_filters(project, values),
+            filters=_filters(project, values, request.user),
         )
         body = SnapshotOut(snapshot, context={"request": request}).data
         return Response(body, status=status.HTTP_202_ACCEPTED)
@@ -202,8 +227,17 @@ def _snapshot_out(request: SignedInRequest) -> Any:
     return build
 
 
+def _own_layer(user: User) -> str:
+    return f"{LAYER_EDITOR}{user.get_username()}"
+
+
 def _snapshot_get(request: SignedInRequest, snapshot_id: int) -> Snapshot:
-    snapshot, _ = access_snapshot(request.user, snapshot_id)
+    snapshot, role = access_snapshot(request.user, snapshot_id)
+    if not reads_every_layer(snapshot.project, role) and snapshot.filters.get(
+        "layer"
+    ) != _own_layer(request.user):
+        # Frozen from other layers: to a blind project's editor, not there.
+        raise NotFound("No such snapshot.")
     return snapshot
 
 

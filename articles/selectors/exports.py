@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Aggregate, Count, F, Func, Q, QuerySet, TextField
+from django.db.models import Aggregate, Count, Exists, F, Func, OuterRef, Q, QuerySet, TextField
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Cast
 from django.db.models.sql.compiler import SQLCompiler
@@ -129,9 +129,19 @@ def _attrs(text: str | None) -> dict[str, Any]:
     return {} if text is None or text == _EMPTY_OBJECT else json.loads(text)
 
 
+# Layers of an export (``layer=``): whose rows it holds. Suggestions (nobody's rows) are
+# kept whenever the status filter asks for them, whatever the layer.
+LAYER_AUTO = "auto"  # the request default: gold where an article has any, else the editors'
+LAYER_GOLD = "gold"
+LAYER_ALL = "all"  # every layer, equal spans merged, each listing its annotators
+LAYER_EDITOR = "editor:"  # + a username: that editor's own layer
+LAYERS = (LAYER_AUTO, LAYER_GOLD, LAYER_ALL)
+
+
 @dataclass(frozen=True)
 class ExportFilters:
-    """What goes into an export. Defaults: accepted spans of every layer except gold-only."""
+    """What goes into an export. Defaults: accepted spans of every layer (``layer`` "":
+    no layer rule; requests default to ``auto``, see ``export_filters``)."""
 
     statuses: tuple[str, ...] = (Span.Status.ACCEPTED,)
     labels: tuple[str, ...] = ()
@@ -139,6 +149,7 @@ class ExportFilters:
     updated_since: datetime | None = None
     article_ids: tuple[int, ...] = ()
     gold: bool | None = None
+    layer: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -148,6 +159,7 @@ class ExportFilters:
             "updated_since": self.updated_since.isoformat() if self.updated_since else None,
             "article_ids": list(self.article_ids),
             "gold": self.gold,
+            "layer": self.layer,
         }
 
     @classmethod
@@ -160,6 +172,7 @@ class ExportFilters:
             updated_since=datetime.fromisoformat(since) if since else None,
             article_ids=tuple(data.get("article_ids") or ()),
             gold=data.get("gold"),
+            layer=data.get("layer") or "",
         )
 
 
@@ -173,8 +186,11 @@ def export_filters(
     updated_since: datetime | None = None,
     article_ids: list[int] | None = None,
     gold: bool | None = None,
+    layer: str | None = None,
 ) -> ExportFilters:
     """The filters of an export or snapshot request; names must exist (400 otherwise).
+    ``layer`` defaults to ``auto``: gold where an article has a gold layer, else the
+    accepted spans of all editors.
 
     An unknown label or annotator would silently export nothing, which looks like an empty
     dataset rather than a typo.
@@ -185,6 +201,13 @@ def export_filters(
         raise DomainError(f"No label named {', '.join(unknown)} in this project.", field="labels")
     if annotator and not get_user_model().objects.filter(username=annotator).exists():
         raise DomainError(f"No user named {annotator!r}.", field="annotator")
+    layer = layer or LAYER_AUTO
+    if layer.startswith(LAYER_EDITOR):
+        name = layer.removeprefix(LAYER_EDITOR)
+        if not get_user_model().objects.filter(username=name).exists():
+            raise DomainError(f"No user named {name!r}.", field="layer")
+    elif layer not in LAYERS:
+        raise DomainError("Give layer=auto, gold, all or editor:<username>.", field="layer")
     chosen = list(statuses or [Span.Status.ACCEPTED])
     if include_rejected and Span.Status.REJECTED not in chosen:
         chosen.append(Span.Status.REJECTED)
@@ -195,6 +218,7 @@ def export_filters(
         updated_since=updated_since,
         article_ids=tuple(article_ids or ()),
         gold=gold,
+        layer=layer,
     )
 
 
@@ -225,7 +249,40 @@ def _span_condition(filters: ExportFilters) -> Q:
         condition &= Q(annotator__username=filters.annotator)
     if filters.gold is not None:
         condition &= Q(gold=filters.gold)
-    return condition
+    return condition & _layer_condition(filters.layer)
+
+
+def _layer_condition(layer: str) -> Q:
+    suggestion = Q(annotator__isnull=True)
+    if layer == LAYER_GOLD:
+        return suggestion | Q(gold=True)
+    if layer.startswith(LAYER_EDITOR):
+        return suggestion | Q(gold=False, annotator__username=layer.removeprefix(LAYER_EDITOR))
+    if layer == LAYER_AUTO:
+        has_gold = Span.objects.filter(article_id=OuterRef("article_id"), gold=True)
+        return suggestion | Q(gold=True) | Q(Q(gold=False), ~Exists(has_gold))
+    return Q()
+
+
+def merge_layers(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Equal spans of several layers (label, offsets, status, attributes) as one, in text
+    order, listing its ``annotators``; ``annotator`` names them comma-separated."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for span in spans:
+        key = (
+            span["label"],
+            span["start"],
+            span["end"],
+            span["status"],
+            json.dumps(span["attrs"], sort_keys=True),
+        )
+        kept = merged.setdefault(key, {**span, "annotators": []})
+        if span["annotator"] and span["annotator"] not in kept["annotators"]:
+            kept["annotators"].append(span["annotator"])
+    for span in merged.values():
+        span["annotators"].sort()
+        span["annotator"] = ",".join(span["annotators"]) or None
+    return list(merged.values())
 
 
 def _chunk_spans(ids: list[int], filters: ExportFilters) -> QuerySet[Span]:
@@ -254,6 +311,8 @@ def export_rows(
     """
     articles = export_articles(project, filters).order_by("id")
     postgresql = connection.vendor == "postgresql"
+    merged = filters.layer == LAYER_ALL
+    raw_spans = raw_spans and not merged  # merging reads the spans
     last_id = 0
     done = 0
     while True:
@@ -285,12 +344,13 @@ def export_rows(
             else:
                 by_article = spans_as_rows(spans)
             for article_id, title, text, meta in chunk:
+                spans_of = by_article.get(article_id, [])
                 yield {
                     "id": article_id,
                     "title": title,
                     "text": text,
                     "meta": meta,
-                    "spans": by_article.get(article_id, []),
+                    "spans": merge_layers(spans_of) if merged else spans_of,
                 }
         done += len(chunk)
         if on_chunk is not None:

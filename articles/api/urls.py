@@ -5,6 +5,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from articles.api import (
+    adjudication,
     agreement,
     articles,
     assignments,
@@ -33,4 +34,5 @@ urlpatterns = [
     *exports.urlpatterns,
     *assignments.urlpatterns,
     *agreement.urlpatterns,
+    *adjudication.urlpatterns,
 ]

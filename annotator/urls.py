@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", account.profile, name="profile"),
     path("api/", include("articles.api.urls")),
+    path("", include("articles.urls_teams")),
     path("", include("articles.urls")),
 ]

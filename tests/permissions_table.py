@@ -110,6 +110,11 @@ def page(ok: int | Status = 200) -> Expect:
     return {ANONYMOUS: LOGIN, OUTSIDER: Status(404), **{r: _status(ok) for r in ROLES[2:]}}
 
 
+def reviewers_page() -> Expect:
+    """A page for reviewers and admins: members below get 403."""
+    return {**page(200), VIEWER: Status(403), EDITOR: Status(403)}
+
+
 def page_user(ok: int | Status = 200) -> Expect:
     """A page for any signed-in user."""
     return {ANONYMOUS: LOGIN, **{role: _status(ok) for role in ROLES[1:]}}
@@ -450,12 +455,38 @@ ROWS: list[Row] = [
         body={"action": "flag", "reason": "Paywalled"},
     ),
     Row("GET", "api/projects/<int:project_id>/agreement/", api(VIEWER)),
+    Row("GET", "api/articles/<int:article_id>/adjudication/", api(REVIEWER)),
+    Row(
+        "POST",
+        "api/articles/<int:article_id>/adjudication/",
+        api(REVIEWER),
+        body={"action": "take_agreed"},
+    ),
+    Row("GET", "api/projects/<int:project_id>/stats/", api(REVIEWER)),
+    Row("GET", "api/projects/<int:project_id>/history/", api(REVIEWER)),
+    Row(
+        "GET",
+        "api/projects/<int:project_id>/history/export/",
+        api(REVIEWER),
+        query={"format": "csv"},
+    ),
     # Pages.
     Row("GET", "", page_user(200)),
     Row("GET", "guidelines/", page_user(200)),
     Row("GET", "projects/<int:project_id>/", page(200)),
     Row("GET", "articles/<int:article_id>/", page(200), check=_read_only_for_viewers),
     Row("GET", "articles/<int:article_id>/next/", page(QUEUE_OR_NEXT)),
+    # Teams pages: adjudication, stats and the audit trail are for reviewers and admins.
+    Row("GET", "articles/<int:article_id>/review/", reviewers_page()),
+    Row("GET", "projects/<int:project_id>/stats/", reviewers_page()),
+    Row("GET", "projects/<int:project_id>/history/", reviewers_page()),
+    # Skip/flag from the queue: back to the queue (a refusal there says why).
+    Row(
+        "POST",
+        "articles/<int:article_id>/assignment/",
+        {**page(Status(302, location=r"^/projects/\d+/$")), VIEWER: Status(403)},
+        body={"action": "flag", "reason": "Paywalled"},
+    ),
 ]
 
 
@@ -501,7 +532,10 @@ def admin_expect(route: str, method: str) -> Expect:
 
 
 # What our ModelAdmins refuse even the superuser.
-ADMIN_REFUSED = {"articles/spanevent/add/": Status(403)}  # history is append-only
+ADMIN_REFUSED = {  # history is append-only: never added, changed or deleted by hand
+    "articles/spanevent/add/": Status(403),
+    "articles/spanevent/<path:object_id>/delete/": Status(403),
+}
 
 
 def _admin_superuser_get(tail: str) -> Status:

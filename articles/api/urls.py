@@ -10,10 +10,12 @@ from articles.api import (
     articles,
     assignments,
     exports,
+    history,
     imports,
     labels,
     projects,
     spans,
+    stats,
 )
 
 
@@ -35,4 +37,6 @@ urlpatterns = [
     *assignments.urlpatterns,
     *agreement.urlpatterns,
     *adjudication.urlpatterns,
+    *history.urlpatterns,
+    *stats.urlpatterns,
 ]

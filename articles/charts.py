@@ -56,7 +56,7 @@ def columns(points: list[tuple[str, float]], title: str, width: int = 520) -> Sa
     """Vertical columns, first and last x labels written under the axis."""
     height, bottom, top = 160, 20, 12
     largest = max((v for _, v in points), default=0) or 1
-    step = (width - 40) / max(len(points), 1)
+    step = min((width - 40) / max(len(points), 1), 24.0)  # one hour is not a wall
     body = [
         f'<line x1="30" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" '
         'stroke="#cbd2da"/>'
@@ -71,6 +71,7 @@ def columns(points: list[tuple[str, float]], title: str, width: int = 520) -> Sa
         )
     if points:
         body.append(f'<text x="34" y="{height - 5}">{escape(points[0][0])}</text>')
+    if len(points) > 1:
         body.append(
             f'<text x="{width - 2}" y="{height - 5}" text-anchor="end">'
             f"{escape(points[-1][0])}</text>"

@@ -16,14 +16,18 @@
   let focus = 0;
   let pending = Promise.resolve();
 
+  // Append children, leaving out null ones (the DOM's own append would write "null").
+  function add(node, ...children) {
+    for (const child of children) {
+      if (child != null) node.append(child);
+    }
+    return node;
+  }
+
   function el(tag, className, ...children) {
     const node = document.createElement(tag);
     if (className) node.className = className;
-    for (const child of children) {
-      if (child == null) continue;
-      node.append(typeof child === 'string' ? document.createTextNode(child) : child);
-    }
-    return node;
+    return add(node, ...children);
   }
 
   function swatch(name) {
@@ -61,7 +65,8 @@
       const v = item.version;
       button.classList.add(`state-${v.state}`);
       button.dataset.mark = v.mark;
-      button.append(
+      add(
+        button,
         el('span', `mark ${v.mark}`, v.mark === 'all' ? 'all agree' : v.mark === 'some' ? 'some agree' : 'one editor'),
         ' ',
         v.state !== 'open' ? el('span', `mark ${v.state}`, v.state) : null,
@@ -72,7 +77,8 @@
     } else {
       const g = item.gold;
       button.classList.add('gold', `gold-${g.status}`);
-      button.append(
+      add(
+        button,
         el('span', 'mark gold', g.status === 'accepted' ? 'gold' : 'gold: rejected'),
         ' ',
         el('span', 'excerpt', excerpt(g.start, g.end)),
@@ -258,7 +264,8 @@
       } else {
         input.value = attrs[spec.name] == null ? '' : String(attrs[spec.name]);
       }
-      input.dataset.original = JSON.stringify(attrs[spec.name] ?? null);
+      // Compared on submit: an untouched field leaves the version's value (or its absence).
+      input.dataset.original = JSON.stringify(spec.type === 'boolean' ? Boolean(attrs[spec.name]) : String(attrs[spec.name] ?? ''));
       box.append(el('label', null, spec.title || spec.name, input));
     }
   }

@@ -32,5 +32,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("api/", include("articles.api.urls")),
+    path("", include("articles.urls_teams")),
     path("", include("articles.urls")),
 ]

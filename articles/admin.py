@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from articles.models import (
     Article,
+    Assignment,
     ImportJob,
     Label,
     Membership,
@@ -16,6 +17,7 @@ from articles.models import (
     Span,
     SpanEvent,
 )
+from articles.services.assignments import assignments_rebalance
 from articles.services.projects import project_delete_unchecked
 
 
@@ -41,8 +43,14 @@ class ProjectAdmin(admin.ModelAdmin):
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         deleted, counts, perms_needed, _protected = super().get_deleted_objects(objs, request)
         # Spans protect their label from being deleted alone; here they go with their
-        # articles, which the confirmation page lists as deleted.
+        # articles, which the confirmation page lists as deleted. History rows cannot be
+        # deleted on their own, but go with their project.
+        perms_needed.discard(SpanEvent._meta.verbose_name)
         return deleted, counts, perms_needed, []
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        assignments_rebalance(project=form.instance)  # members may have changed inline
 
     def delete_model(self, request: HttpRequest, obj: Project) -> None:
         project_delete_unchecked(project=obj)
@@ -94,6 +102,16 @@ class SpanEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # only with its article or project
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["article", "annotator", "skipped", "by_hand", "flag_reason", "updated_at"]
+    list_filter = ["skipped", "by_hand", "project"]
+    raw_id_fields = ["article"]
 
 
 @admin.register(Review)

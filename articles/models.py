@@ -85,6 +85,22 @@ def role_expression(user: AnyUser, project_ref: str = "pk") -> Any:
     )
 
 
+class Distribution(models.TextChoices):
+    """How articles reach editors: automatically (round robin, balanced by open workload)
+    or only by an admin's hand."""
+
+    ROUND_ROBIN = "round_robin", "Round robin, balanced by open workload"
+    MANUAL = "manual", "By hand only"
+
+
+class AssignmentState(models.TextChoices):
+    """An assignment's state. ``done`` is not stored: it is the annotator's done review."""
+
+    ASSIGNED = "assigned"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
 class ProjectQuerySet(models.QuerySet["Project"]):
     def visible_to(self, user: AnyUser) -> ProjectQuerySet:
         """Projects the user is a member of (every project for a superuser)."""
@@ -108,6 +124,17 @@ class Project(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    annotators_per_article = models.PositiveSmallIntegerField(
+        default=1, help_text="How many editors annotate each article independently (k)."
+    )
+    distribution = models.CharField(
+        max_length=20, choices=Distribution.choices, default=Distribution.ROUND_ROBIN
+    )
+    blind = models.BooleanField(
+        default=True,
+        help_text="Editors see only the shared suggestions and their own layer; "
+        "reviewers and admins see every layer.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -115,6 +142,16 @@ class Project(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annotators_per_article__gte=1) & Q(annotators_per_article__lte=50),
+                name="project_annotators_per_article_range",
+            ),
+            models.CheckConstraint(
+                condition=_choices_check("distribution", Distribution),
+                name="project_distribution_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -423,7 +460,11 @@ def span_kind(status: str, origin: str, derived_from_id: int | None) -> str:
 
 
 class SpanEvent(models.Model):
-    """History: every create, update, decision and deletion of a span, before and after."""
+    """History: every create, update, decision and deletion of a span, before and after.
+
+    Rows are written once and never changed: ``save`` refuses an existing row and
+    ``delete`` refuses to remove one (they go only with their article or project).
+    """
 
     Action = SpanAction
 
@@ -451,6 +492,18 @@ class SpanEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action} span {self.span_ref}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise HistoryIsReadOnly("History rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise HistoryIsReadOnly("History rows are never deleted on their own.")
+
+
+class HistoryIsReadOnly(Exception):
+    """An attempt to change or remove a history row."""
+
 
 class Review(models.Model):
     """An annotator's progress on one article; no row means 'new'."""
@@ -474,6 +527,59 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.annotator} on {self.article_id}: {self.state}"
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def with_state(self) -> AssignmentQuerySet:
+        """Each row with ``state``: done when its annotator marked the article done (the
+        review is the one record of that), else skipped or assigned as stored."""
+        done = Review.objects.filter(
+            article=OuterRef("article_id"),
+            annotator=OuterRef("annotator_id"),
+            state=ReviewState.DONE,
+        )
+        return self.annotate(
+            state=models.Case(
+                models.When(Exists(done), then=Value(AssignmentState.DONE.value)),
+                models.When(skipped=True, then=Value(AssignmentState.SKIPPED.value)),
+                default=Value(AssignmentState.ASSIGNED.value),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class Assignment(models.Model):
+    """An article given to an editor to annotate. ``by_hand``: an admin chose it, so
+    automatic balancing never moves it."""
+
+    State = AssignmentState
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assignments")
+    annotator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    skipped = models.BooleanField(default=False)
+    skip_reason = models.TextField(blank=True)
+    flag_reason = models.TextField(blank=True, help_text="A problem the editor reports to admins.")
+    flagged_at = models.DateTimeField(null=True, blank=True)
+    by_hand = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "annotator"], name="assignment_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["project", "annotator"], name="assignment_project_annotator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annotator_id} on {self.article_id}"
 
 
 class Snapshot(models.Model):

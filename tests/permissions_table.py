@@ -110,6 +110,11 @@ def page(ok: int | Status = 200) -> Expect:
     return {ANONYMOUS: LOGIN, OUTSIDER: Status(404), **{r: _status(ok) for r in ROLES[2:]}}
 
 
+def reviewers_page() -> Expect:
+    """A page for reviewers and admins: members below get 403."""
+    return {**page(200), VIEWER: Status(403), EDITOR: Status(403)}
+
+
 def page_user(ok: int | Status = 200) -> Expect:
     """A page for any signed-in user."""
     return {ANONYMOUS: LOGIN, **{role: _status(ok) for role in ROLES[1:]}}
@@ -143,6 +148,7 @@ class World:
     unused_label: int  # no span uses it, so an admin may delete it
     import_job: int
     snapshot: int  # built: its file is there to download
+    editor_snapshot: int  # built by the editor from their own layer
     member: str  # username of a member an admin may remove (the viewer)
     usernames: dict[str, str] = field(default_factory=dict)  # role -> username
     own_spans: dict[str, int] = field(default_factory=dict)  # role -> a row of their layer
@@ -200,6 +206,16 @@ class Row:
 
 def own_span(world: World, role: str) -> dict[str, object]:
     return {"span_id": world.own_span(role)}
+
+
+def editor_snapshot(world: World, role: str) -> dict[str, object]:
+    return {"snapshot_id": world.editor_snapshot}
+
+
+def blind(expect: Expect, editor: int) -> Expect:
+    """In a blind project (the default, and the world's) an editor reads only the
+    suggestions and their own layer: ``editor`` is what they get instead."""
+    return {**expect, EDITOR: Status(editor)}
 
 
 def unused_label(world: World, role: str) -> dict[str, object]:
@@ -448,6 +464,20 @@ ROWS: list[Row] = [
     Row("GET", "api/imports/<int:import_id>/", api(VIEWER)),
     # Exports and snapshots ("viewer … can read and export").
     Row("GET", "api/projects/<int:project_id>/export/", api(VIEWER), query={"format": "jsonl"}),
+    Row(
+        "GET",
+        "api/projects/<int:project_id>/export/",
+        blind(api(VIEWER), 403),
+        variant="another's layer",
+        query={"format": "jsonl", "annotator": "owner"},
+    ),
+    Row(
+        "GET",
+        "api/projects/<int:project_id>/export/",
+        blind(api(VIEWER), 403),
+        variant="gold layer",
+        query={"format": "jsonl", "layer": "gold"},
+    ),
     Row("GET", "api/projects/<int:project_id>/snapshots/", api(VIEWER)),
     Row(
         "POST",
@@ -455,8 +485,54 @@ ROWS: list[Row] = [
         api(VIEWER, 202),
         body={"format": "jsonl"},
     ),
-    Row("GET", "api/snapshots/<int:snapshot_id>/", api(VIEWER)),
-    Row("GET", "api/snapshots/<int:snapshot_id>/download/", api(VIEWER)),
+    Row("GET", "api/snapshots/<int:snapshot_id>/", blind(api(VIEWER), 404)),
+    Row(
+        "GET",
+        "api/snapshots/<int:snapshot_id>/",
+        api(VIEWER),
+        variant="the editor's own layer",
+        kwargs=editor_snapshot,
+    ),
+    Row("GET", "api/snapshots/<int:snapshot_id>/download/", blind(api(VIEWER), 404)),
+    Row(
+        "GET",
+        "api/snapshots/<int:snapshot_id>/download/",
+        api(VIEWER),
+        variant="the editor's own layer",
+        kwargs=editor_snapshot,
+    ),
+    # Teams: assignments (editors see their own), agreement.
+    Row("GET", "api/projects/<int:project_id>/assignments/", api(EDITOR)),
+    Row(
+        "POST",
+        "api/projects/<int:project_id>/assignments/",
+        api(ADMIN, 201),
+        body=lambda world, role: {"article": world.article, "annotator": "reviewer"},
+    ),
+    # The article is assigned to the editor alone (round robin over editors); the roles
+    # above may flag, but have no assignment to flag: "not assigned to you".
+    Row(
+        "POST",
+        "api/articles/<int:article_id>/assignment/",
+        {**api(EDITOR), REVIEWER: Status(400), ADMIN: Status(400), SUPERUSER: Status(400)},
+        body={"action": "flag", "reason": "Paywalled"},
+    ),
+    Row("GET", "api/projects/<int:project_id>/agreement/", api(VIEWER)),
+    Row("GET", "api/articles/<int:article_id>/adjudication/", api(REVIEWER)),
+    Row(
+        "POST",
+        "api/articles/<int:article_id>/adjudication/",
+        api(REVIEWER),
+        body={"action": "take_agreed"},
+    ),
+    Row("GET", "api/projects/<int:project_id>/stats/", api(REVIEWER)),
+    Row("GET", "api/projects/<int:project_id>/history/", api(REVIEWER)),
+    Row(
+        "GET",
+        "api/projects/<int:project_id>/history/export/",
+        api(REVIEWER),
+        query={"format": "csv"},
+    ),
     # Pages.
     Row("GET", "", page_user(200)),
     Row("GET", "guidelines/", page_user(200)),
@@ -537,6 +613,17 @@ ROWS: list[Row] = [
         page(SAVED),
         body={"format": "jsonl", "status": "accepted"},
     ),
+    # Teams pages: adjudication, stats and the audit trail are for reviewers and admins.
+    Row("GET", "articles/<int:article_id>/review/", reviewers_page()),
+    Row("GET", "projects/<int:project_id>/stats/quality/", reviewers_page()),
+    Row("GET", "projects/<int:project_id>/history/", reviewers_page()),
+    # Skip/flag from the queue: back to the queue (a refusal there says why).
+    Row(
+        "POST",
+        "articles/<int:article_id>/assignment/",
+        {**page(Status(302, location=r"^/projects/\d+/$")), VIEWER: Status(403)},
+        body={"action": "flag", "reason": "Paywalled"},
+    ),
 ]
 
 
@@ -584,8 +671,9 @@ def admin_expect(route: str, method: str) -> Expect:
 
 
 # What our ModelAdmins refuse even the superuser.
-ADMIN_REFUSED = {
-    "articles/spanevent/add/": Status(403),  # history is append-only
+ADMIN_REFUSED = {  # history is append-only: never added, changed or deleted by hand
+    "articles/spanevent/add/": Status(403),
+    "articles/spanevent/<path:object_id>/delete/": Status(403),
     "axes/accessattempt/add/": Status(403),  # failed sign-ins are recorded, never made up
 }
 

@@ -156,6 +156,10 @@ def test_patch_stale_version_is_409_with_current(client_for, teammate, article):
 
 
 def test_patch_someone_elses_row_is_403(client_for, owner, teammate, article):
+    # In an open project the row is visible, so the refusal is the role's (a blind project
+    # hides it: tests/test_assignments.py).
+    article.project.blind = False
+    article.project.save(update_fields=["blind"])
     row = make_human_span(article, owner, "claim", 0, 10)
     response = client_for(teammate).patch(f"/api/spans/{row.pk}/", {"version": 1, "note": "x"})
     assert response.status_code == 403

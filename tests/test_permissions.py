@@ -191,6 +191,13 @@ def world(cast: Cast, project: Project, article: Article, settings: Any, tmp_pat
         project=project, actor=owner, format="jsonl", filters=ExportFilters()
     )
     snapshot_build(snapshot_id=snapshot.pk)
+    own_snapshot = snapshot_request(
+        project=project,
+        actor=teammate,
+        format="jsonl",
+        filters=ExportFilters(layer=f"editor:{teammate.username}"),
+    )
+    snapshot_build(snapshot_id=own_snapshot.pk)
     for user in cast.values():
         Token.objects.create(user=user)
     return World(
@@ -201,6 +208,7 @@ def world(cast: Cast, project: Project, article: Article, settings: Any, tmp_pat
         unused_label=unused.pk,
         import_job=job.pk,
         snapshot=snapshot.pk,
+        editor_snapshot=own_snapshot.pk,
         member=cast[VIEWER].username,
         usernames={role: user.username for role, user in cast.items()},
         own_spans=own_spans,

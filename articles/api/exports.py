@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles import exports
-from articles.access import access_snapshot
+from articles.access import access_snapshot, reads_every_layer, role_in
 from articles.api.pagination import PageQuery, page_of, paginated
 from articles.api.serializers import (
     BODY_ERRORS,
@@ -25,13 +25,25 @@ from articles.api.serializers import (
     id_field,
     validated,
 )
+from articles.errors import NotAllowed, NotFound
 from articles.models import Project, Snapshot, Span
 from articles.selectors import projects as project_selectors
 from articles.selectors.articles import REVIEW_STATES
-from articles.selectors.exports import ExportFilters, export_filters, export_labels, export_rows
+from articles.selectors.exports import (
+    LAYER_EDITOR,
+    ExportFilters,
+    export_filters,
+    export_labels,
+    export_rows,
+)
 from articles.services.snapshots import snapshot_request
-from articles.types import SignedInRequest
+from articles.types import SignedInRequest, User
 
+LAYER_HELP = (
+    "auto (default: gold where an article has it, else every editor's accepted spans), "
+    "gold, all (equal spans of every layer merged, listing their annotators) or "
+    "editor:<username>. In a blind project an editor exports only their own layer."
+)
 EXPORT_TYPES = sorted({writer.content_type.split(";")[0] for writer in exports.WRITERS.values()})
 FORMATS = list(exports.WRITERS)
 
@@ -53,6 +65,7 @@ class ExportQueryIn(StrictInput):
     gold = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="Only (or no) gold rows."
     )
+    layer = serializers.CharField(required=False, help_text=LAYER_HELP)
     updated_since = serializers.DateTimeField(required=False)
     ids = serializers.CharField(required=False, help_text="Article ids, comma-separated.")
     review_state = serializers.ChoiceField(
@@ -97,6 +110,7 @@ class SnapshotIn(StrictInput):
     labels = serializers.ListField(child=serializers.CharField(), required=False)
     annotator = serializers.CharField(required=False)
     gold = serializers.BooleanField(required=False, allow_null=True, default=None)
+    layer = serializers.CharField(required=False, help_text=LAYER_HELP)
     updated_since = serializers.DateTimeField(required=False)
     ids = serializers.ListField(child=id_field(), required=False)
     review_state = serializers.ChoiceField(choices=REVIEW_STATES, required=False)
@@ -137,7 +151,16 @@ class SnapshotOut(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-def _filters(project: Project, values: dict[str, Any]) -> ExportFilters:
+def _filters(project: Project, values: dict[str, Any], user: User) -> ExportFilters:
+    layer = values.get("layer")
+    if not reads_every_layer(project, role_in(user, project)):
+        # A blind project's editor: their own layer (and the suggestions), nothing else.
+        own = _own_layer(user)
+        if layer not in (None, own) or values.get("annotator") not in (None, user.username):
+            raise NotAllowed(
+                "In a blind project editors export only their own layer.", field="layer"
+            )
+        layer = own
     return export_filters(
         project=project,
         statuses=values.get("status"),
@@ -149,6 +172,7 @@ def _filters(project: Project, values: dict[str, Any]) -> ExportFilters:
         gold=values.get("gold"),
         review_state=values.get("review_state"),
         reviewed_by=values.get("reviewed_by"),
+        layer=layer,
     )
 
 
@@ -169,7 +193,7 @@ class ExportView(APIView):
     def get(self, request: SignedInRequest, project_id: int) -> StreamingHttpResponse:
         project = project_selectors.project_get(user=request.user, project_id=project_id)
         values = validated(ExportQueryIn, request.query_params)
-        filters = _filters(project, values)
+        filters = _filters(project, values, request.user)
         writer_class = exports.get_writer(values["format"])
         writer = writer_class(
             labels=export_labels(project, filters),
@@ -201,9 +225,10 @@ class SnapshotListView(APIView):
     def get(self, request: SignedInRequest, project_id: int) -> Response:
         validated(PageQuery, request.query_params)
         project = project_selectors.project_get(user=request.user, project_id=project_id)
-        return paginated(
-            request, self, Snapshot.objects.filter(project=project), _snapshot_out(request)
-        )
+        snapshots = Snapshot.objects.filter(project=project)
+        if not reads_every_layer(project, role_in(request.user, project)):
+            snapshots = snapshots.filter(filters__layer=_own_layer(request.user))
+        return paginated(request, self, snapshots, _snapshot_out(request))
 
     @extend_schema(
         operation_id="project_snapshots_create",
@@ -218,7 +243,7 @@ class SnapshotListView(APIView):
             project=project,
             actor=request.user,
             format=values["format"],
-            filters=_filters(project, values),
+            filters=_filters(project, values, request.user),
         )
         body = SnapshotOut(snapshot, context={"request": request}).data
         return Response(body, status=status.HTTP_202_ACCEPTED)
@@ -231,8 +256,17 @@ def _snapshot_out(request: SignedInRequest) -> Any:
     return build
 
 
+def _own_layer(user: User) -> str:
+    return f"{LAYER_EDITOR}{user.get_username()}"
+
+
 def _snapshot_get(request: SignedInRequest, snapshot_id: int) -> Snapshot:
-    snapshot, _ = access_snapshot(request.user, snapshot_id)
+    snapshot, role = access_snapshot(request.user, snapshot_id)
+    if not reads_every_layer(snapshot.project, role) and snapshot.filters.get(
+        "layer"
+    ) != _own_layer(request.user):
+        # Frozen from other layers: to a blind project's editor, not there.
+        raise NotFound("No such snapshot.")
     return snapshot
 
 

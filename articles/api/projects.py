@@ -29,7 +29,7 @@ from articles.api.serializers import (
     validated,
 )
 from articles.errors import NotFound
-from articles.models import Membership, Project, Role
+from articles.models import Distribution, Membership, Project, Role
 from articles.selectors import projects as selectors
 from articles.services.pretag import project_pretag
 from articles.types import SignedInRequest
@@ -46,6 +46,9 @@ class ProjectOut(serializers.ModelSerializer):
             "description",
             "guidelines",
             "tagger",
+            "annotators_per_article",
+            "distribution",
+            "blind",
             "my_role",
             "created_at",
             "updated_at",
@@ -64,6 +67,13 @@ class ProjectUpdateIn(StrictInput):
     description = serializers.CharField(required=False, allow_blank=True)
     guidelines = serializers.CharField(required=False, allow_blank=True)
     tagger = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    annotators_per_article = serializers.IntegerField(
+        min_value=1, max_value=50, required=False, help_text="Editors per article (k)."
+    )
+    distribution = serializers.ChoiceField(choices=Distribution.choices, required=False)
+    blind = serializers.BooleanField(
+        required=False, help_text="Editors see only the suggestions and their own layer."
+    )
 
 
 class ProjectListView(APIView):

@@ -6,7 +6,19 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from articles.api import articles, exports, imports, labels, projects, spans
+from articles.api import (
+    adjudication,
+    agreement,
+    articles,
+    assignments,
+    exports,
+    history,
+    imports,
+    labels,
+    projects,
+    spans,
+    stats,
+)
 
 
 class SwaggerPage(SpectacularSwaggerView):
@@ -31,6 +43,11 @@ urlpatterns = [
     *spans.urlpatterns,
     *imports.urlpatterns,
     *exports.urlpatterns,
+    *assignments.urlpatterns,
+    *agreement.urlpatterns,
+    *adjudication.urlpatterns,
+    *history.urlpatterns,
+    *stats.urlpatterns,
     # Last: only what no pattern above matched.
     re_path(r"", unknown_path, name="api-unknown"),
 ]

@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -21,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from articles.access import access_article
-from articles.models import Article, Label, Project, Review, Role, Span
+from articles.models import Article, Assignment, Label, Project, Review, Role, Span
 from articles.types import AnyUser
 
 REVIEW_STATES = ("new", *Review.State.values)
@@ -118,13 +120,16 @@ def article_queue(
     pretag_state: str | None = None,
     search: str | None = None,
 ) -> QuerySet[Article]:
-    """The user's queue: in progress first, then new by id, done last.
+    """The user's queue: their open assignments first (in progress, then new), then other
+    articles in progress, then new by id; done and skipped ones last.
 
-    Each row carries ``my_review`` (None = new), ``pending_count`` (suggestions the user has
-    not decided) and ``mine_count`` (accepted rows of the user's layer). A constant number
-    of queries whatever the number of articles or spans.
+    Each row carries ``my_review`` (None = new), ``assigned`` (True: assigned to the user,
+    False: skipped, None: not theirs), ``flag_reason``, ``pending_count`` (suggestions the
+    user has not decided) and ``mine_count`` (accepted rows of the user's layer). A constant
+    number of queries whatever the number of articles or spans.
     """
     here = Span.objects.filter(article=OuterRef("pk"))
+    mine = Assignment.objects.filter(article=OuterRef("pk"), annotator_id=user.pk)
     articles = _filtered(
         Article.objects.filter(project=project).defer("text", "meta"),
         user=user,
@@ -139,12 +144,21 @@ def article_queue(
             mine_count=count_per(
                 here.layer(user).filter(status=Span.Status.ACCEPTED), "article_id"
             ),
+            assigned=Subquery(
+                mine.annotate(
+                    open=ExpressionWrapper(~Q(skipped=True), output_field=BooleanField())
+                ).values("open")[:1]
+            ),
+            flag_reason=Subquery(mine.values("flag_reason")[:1]),
         )
         .annotate(
             queue_rank=Case(
-                When(my_review=Review.State.IN_PROGRESS, then=Value(0)),
-                When(my_review__isnull=True, then=Value(1)),
-                default=Value(2),
+                When(my_review=Review.State.DONE, then=Value(5)),
+                When(assigned=False, then=Value(4)),
+                When(assigned=True, my_review=Review.State.IN_PROGRESS, then=Value(0)),
+                When(assigned=True, then=Value(1)),
+                When(my_review=Review.State.IN_PROGRESS, then=Value(2)),
+                default=Value(3),
                 output_field=IntegerField(),
             )
         )

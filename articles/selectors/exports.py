@@ -134,9 +134,19 @@ def _attrs(text: str | None) -> dict[str, Any]:
     return {} if text is None or text == _EMPTY_OBJECT else json.loads(text)
 
 
+# Layers of an export (``layer=``): whose rows it holds. Suggestions (nobody's rows) are
+# kept whenever the status filter asks for them, whatever the layer.
+LAYER_AUTO = "auto"  # the request default: gold where an article has any, else the editors'
+LAYER_GOLD = "gold"
+LAYER_ALL = "all"  # every layer, equal spans merged, each listing its annotators
+LAYER_EDITOR = "editor:"  # + a username: that editor's own layer
+LAYERS = (LAYER_AUTO, LAYER_GOLD, LAYER_ALL)
+
+
 @dataclass(frozen=True)
 class ExportFilters:
-    """What goes into an export. Defaults: accepted spans of every layer except gold-only."""
+    """What goes into an export. Defaults: accepted spans of every layer (``layer`` "":
+    no layer rule; requests default to ``auto``, see ``export_filters``)."""
 
     statuses: tuple[str, ...] = (Span.Status.ACCEPTED,)
     labels: tuple[str, ...] = ()
@@ -147,6 +157,7 @@ class ExportFilters:
     # Articles in this review state (``new``: no review row), by ``reviewed_by`` or by anyone.
     review_state: str | None = None
     reviewed_by: str | None = None
+    layer: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -158,6 +169,7 @@ class ExportFilters:
             "gold": self.gold,
             "review_state": self.review_state,
             "reviewed_by": self.reviewed_by,
+            "layer": self.layer,
         }
 
     @classmethod
@@ -172,6 +184,7 @@ class ExportFilters:
             gold=data.get("gold"),
             review_state=data.get("review_state"),
             reviewed_by=data.get("reviewed_by"),
+            layer=data.get("layer") or "",
         )
 
 
@@ -187,8 +200,11 @@ def export_filters(
     gold: bool | None = None,
     review_state: str | None = None,
     reviewed_by: str | None = None,
+    layer: str | None = None,
 ) -> ExportFilters:
     """The filters of an export or snapshot request; names must exist (400 otherwise).
+    ``layer`` defaults to ``auto``: gold where an article has a gold layer, else the
+    accepted spans of all editors.
 
     An unknown label or annotator would silently export nothing, which looks like an empty
     dataset rather than a typo. ``review_state`` alone means "by anyone" (``new``: nobody
@@ -212,6 +228,13 @@ def export_filters(
         )
     if reviewed_by and not get_user_model().objects.filter(username=reviewed_by).exists():
         raise DomainError(f"No user named {reviewed_by!r}.", field="reviewed_by")
+    layer = layer or LAYER_AUTO
+    if layer.startswith(LAYER_EDITOR):
+        name = layer.removeprefix(LAYER_EDITOR)
+        if not get_user_model().objects.filter(username=name).exists():
+            raise DomainError(f"No user named {name!r}.", field="layer")
+    elif layer not in LAYERS:
+        raise DomainError("Give layer=auto, gold, all or editor:<username>.", field="layer")
     chosen = list(statuses or [Span.Status.ACCEPTED])
     if include_rejected and Span.Status.REJECTED not in chosen:
         chosen.append(Span.Status.REJECTED)
@@ -224,6 +247,7 @@ def export_filters(
         gold=gold,
         review_state=review_state or None,
         reviewed_by=reviewed_by or None,
+        layer=layer,
     )
 
 
@@ -262,7 +286,40 @@ def _span_condition(filters: ExportFilters) -> Q:
         condition &= Q(annotator__username=filters.annotator)
     if filters.gold is not None:
         condition &= Q(gold=filters.gold)
-    return condition
+    return condition & _layer_condition(filters.layer)
+
+
+def _layer_condition(layer: str) -> Q:
+    suggestion = Q(annotator__isnull=True)
+    if layer == LAYER_GOLD:
+        return suggestion | Q(gold=True)
+    if layer.startswith(LAYER_EDITOR):
+        return suggestion | Q(gold=False, annotator__username=layer.removeprefix(LAYER_EDITOR))
+    if layer == LAYER_AUTO:
+        has_gold = Span.objects.filter(article_id=OuterRef("article_id"), gold=True)
+        return suggestion | Q(gold=True) | Q(Q(gold=False), ~Exists(has_gold))
+    return Q()
+
+
+def merge_layers(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Equal spans of several layers (label, offsets, status, attributes) as one, in text
+    order, listing its ``annotators``; ``annotator`` names them comma-separated."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for span in spans:
+        key = (
+            span["label"],
+            span["start"],
+            span["end"],
+            span["status"],
+            json.dumps(span["attrs"], sort_keys=True),
+        )
+        kept = merged.setdefault(key, {**span, "annotators": []})
+        if span["annotator"] and span["annotator"] not in kept["annotators"]:
+            kept["annotators"].append(span["annotator"])
+    for span in merged.values():
+        span["annotators"].sort()
+        span["annotator"] = ",".join(span["annotators"]) or None
+    return list(merged.values())
 
 
 def _chunk_spans(ids: list[int], filters: ExportFilters) -> QuerySet[Span]:
@@ -291,6 +348,8 @@ def export_rows(
     """
     articles = export_articles(project, filters).order_by("id")
     postgresql = connection.vendor == "postgresql"
+    merged = filters.layer == LAYER_ALL
+    raw_spans = raw_spans and not merged  # merging reads the spans
     last_id = 0
     done = 0
     while True:
@@ -325,13 +384,14 @@ def export_rows(
             else:
                 by_article = spans_as_rows(spans)
             for article_id, title, text, meta in chunk:
+                spans_of = by_article.get(article_id, [])
                 yield {
                     "id": article_id,
                     "title": title,
                     "text": text,
                     "meta": meta,
                     "reviews": reviews.get(article_id, []),
-                    "spans": by_article.get(article_id, []),
+                    "spans": merge_layers(spans_of) if merged else spans_of,
                 }
         done += len(chunk)
         if on_chunk is not None:

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from django.db import connections
 from django.db.models import QuerySet
 
-from articles.access import access_span
+from articles.access import access_span, readable_spans
 from articles.models import Article, Label, Project, Role, Span, SpanQuerySet, span_kind
 from articles.types import AnyUser
 
@@ -36,6 +36,8 @@ def span_get(
     spans = Span.objects.select_related("label", "annotator", "article__project")
     if not with_text:
         spans = spans.defer("article__text")
+    # Another annotator's row in a blind project is, to an editor, not there.
+    spans = readable_spans(spans, user)
     span, _ = access_span(user, span_id, at_least=at_least, action=action, queryset=spans)
     return span
 
@@ -164,8 +166,11 @@ def span_list(
     annotator: str | None = None,
     min_confidence: float | None = None,
 ) -> QuerySet[Span]:
-    """Spans across the user's projects, filtered (None or empty means any)."""
-    spans = _spans().filter(article__project__in=Project.objects.visible_to(user))
+    """Spans across the user's projects that the user may read (``readable_spans``),
+    filtered (None or empty means any)."""
+    spans = readable_spans(
+        _spans().filter(article__project__in=Project.objects.visible_to(user)), user
+    )
     if project_id is not None:
         # A lower bound on article_id lets the (article_id) index start at this project's
         # first article instead of walking every older project's spans (list order is

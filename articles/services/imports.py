@@ -25,6 +25,7 @@ from articles.errors import DomainError
 from articles.importing import Record, fetch_article, read_upload, record_from_object
 from articles.importing.records import UploadTooLarge
 from articles.models import Article, ImportJob, Label, Project, Role, Span
+from articles.services.assignments import assignments_after_import
 from articles.services.history import spans_record_created
 from articles.services.rows import SpanRow, rows_insert, span_rows_insert
 from articles.spans import first_overlap, span_bounds
@@ -293,6 +294,7 @@ def articles_import_unchecked(
         _job_failed(job, UNEXPECTED_FAILURE)
         raise
     job.refresh_from_db()
+    assignments_after_import(project=project, created=job.created_count)
     return job
 
 

@@ -12,9 +12,22 @@ from django.db import IntegrityError, transaction
 from articles.access import require_role
 from articles.errors import DomainError, Duplicate
 from articles.models import Label, Membership, Project, Role
+from articles.services.assignments import (
+    ASSIGNMENT_SETTINGS,
+    assignments_after_membership,
+    assignments_rebalance,
+)
 from articles.types import User
 
-_PROJECT_FIELDS = ("name", "description", "guidelines", "tagger")
+_PROJECT_FIELDS = (
+    "name",
+    "description",
+    "guidelines",
+    "tagger",
+    "annotators_per_article",
+    "distribution",
+    "blind",
+)
 _LABEL_FIELDS = ("name", "color", "pattern", "hotkey", "description", "order", "attributes")
 _LABEL_TAKEN = "The name or hotkey is already used by another label."
 
@@ -42,6 +55,8 @@ def _save_unique(
 def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
     _require_admin(project, actor)
     _save_unique(project, _PROJECT_FIELDS, changes, "Another project has this name.", "name")
+    if ASSIGNMENT_SETTINGS & changes.keys():
+        assignments_rebalance(project=project)
     return project
 
 
@@ -87,8 +102,10 @@ def membership_change(
     if role is None:
         if current is not None:
             current.delete()
+        assignments_after_membership(project=project)
         return None
     membership, _ = Membership.objects.update_or_create(
         project=project, user=user, defaults={"role": Role(role)}
     )
+    assignments_after_membership(project=project)
     return membership

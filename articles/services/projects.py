@@ -8,6 +8,7 @@ from articles.access import require_role
 from articles.errors import Duplicate
 from articles.guidelines import DEFAULT_LABELS, guidelines_text
 from articles.models import Article, Label, Membership, Project, Role, Snapshot
+from articles.services.assignments import assignments_after_membership
 from articles.types import User
 
 
@@ -57,6 +58,7 @@ def membership_set(*, project: Project, user: User, role: Role | str) -> Members
     membership, _ = Membership.objects.update_or_create(
         project=project, user=user, defaults={"role": Role(role)}
     )
+    assignments_after_membership(project=project)
     return membership
 
 

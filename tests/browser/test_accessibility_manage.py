@@ -1,5 +1,5 @@
 """axe-core on every management page an admin uses (project forms, members, labels,
-import with a finished job, export, stats, password change): no serious or critical
+import with a finished job, export, stats, the reviewer's pages, password change): no serious or critical
 violation, at desktop and phone widths."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def test_management_pages(page, live_server, width):
 
     admin = make_user("deskadmin", is_staff=True)
     project = project_create(name="Accessible desk", created_by=admin)
-    make_article(project, "The council met on Monday. It may vote again next week.")
+    first = make_article(project, "The council met on Monday. It may vote again next week.")
     job = import_upload(
         project=project,
         name="two.jsonl",
@@ -51,6 +51,9 @@ def test_management_pages(page, live_server, width):
         (f"{base}/imports/{job.pk}/", "import job"),
         (f"{base}/export/", "export"),
         (f"{base}/stats/", "stats"),
+        (f"{base}/stats/quality/", "progress and quality"),
+        (f"{base}/history/", "audit trail"),
+        (f"/articles/{first.pk}/review/", "adjudication"),
         ("/accounts/password/change/", "password change"),
     ]:
         url = path if path.startswith("http") else f"{live_server.url}{path}"

@@ -13,7 +13,7 @@ from tests.httpserver import serve
 BODY = "The mayor said that the tunnel will open in June. It could be delayed."
 
 
-def test_post_one_article_returns_job(
+def test_post_one_article_returns_the_article_and_its_job(
     client_for, teammate, project, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
@@ -24,9 +24,17 @@ def test_post_one_article_returns_job(
         )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert body["created_count"] == 1 and body["pretag"]["pending"] == 1
-    article = Article.objects.get(pk=body["article_ids"][0])
+    job = body["import_job"]
+    assert job["created_count"] == 1 and job["pretag"]["pending"] == 1
+    article = Article.objects.get(pk=job["article_ids"][0])
     assert (article.title, article.meta["section"]) == ("Tunnel", "city")
+    assert body["article"]["id"] == article.pk and body["article"]["text"] == BODY
+    assert body["article"]["review_state"] == "new" and body["article"]["pretag_state"] == "pending"
+    assert [label["name"] for label in body["article"]["labels"]] == [
+        "claim",
+        "quote",
+        "speculation",
+    ]
     assert len(callbacks) == 1
 
 
@@ -119,7 +127,7 @@ def test_import_job_of_other_project_is_404(client_for, outsider, owner, project
         f"/api/projects/{project.pk}/articles/", {"text": BODY}, format="json"
     )
     assert response.status_code == 201
-    job_id = response.json()["id"]
+    job_id = response.json()["import_job"]["id"]
     assert client_for(owner).get(f"/api/imports/{job_id}/").status_code == 200
     assert client_for(outsider).get(f"/api/imports/{job_id}/").status_code == 404
 

@@ -165,3 +165,12 @@ def test_label_attributes_declared_and_checked(client_for, owner, project):
     assert bad.json() == {
         "attributes": ["attributes[0]: a choice needs 'choices', a list of distinct strings."]
     }
+
+
+def test_a_label_cannot_take_a_key_the_editor_uses(client_for, owner, project):
+    url = f"/api/projects/{project.pk}/labels/"
+    taken = client_for(owner).post(url, {"name": "irony", "color": "#112233", "hotkey": "X"})
+    assert taken.status_code == 400
+    assert taken.json()["hotkey"][0].startswith("The editor uses X already")
+    free = client_for(owner).post(url, {"name": "irony", "color": "#112233", "hotkey": "4"})
+    assert free.status_code == 201, free.json()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -355,17 +355,23 @@ class ArticleIn(StrictInput):
     )
 
 
+ArticleCreatedOut = inline_serializer(
+    "ArticleCreated", fields={"article": ArticleOut(), "import_job": ImportJobOut()}
+)
+
+
 class ArticleCreateView(APIView):
     @extend_schema(
         operation_id="project_article_create",
         request=ArticleIn,
         responses={
-            201: ImportJobOut,
+            201: ArticleCreatedOut,
             409: error_response("The same text is already an article of the project"),
             **ERRORS,
             **BODY_ERRORS,
         },
-        summary="Add one article (JSON); pre-tagging is queued",
+        summary="Add one article (JSON): answers with the article and its import job; "
+        "pre-tagging is queued",
     )
     def post(self, request: SignedInRequest, project_id: int) -> Response:
         project = project_selectors.project_get(
@@ -388,7 +394,10 @@ class ArticleCreateView(APIView):
                 },
                 status=409,
             )
-        return Response(ImportJobOut(job).data, status=201)
+        article = selectors.article_get(user=request.user, article_id=job.articles.get().pk)
+        return Response(
+            {"article": ArticleOut(article).data, "import_job": ImportJobOut(job).data}, status=201
+        )
 
 
 urlpatterns = [

@@ -23,8 +23,6 @@ from articles.pages.common import PageForm, form_error, project_context
 from articles.selectors import projects as project_selectors
 from articles.types import SignedInHttpRequest
 
-# Keys the editor uses for itself (case-insensitive): a label on one would shadow it.
-EDITOR_KEYS = frozenset("axjkudbgvenp?")
 TEMPLATE = "articles/manage/label_form.html"
 
 
@@ -55,15 +53,6 @@ class LabelForm(PageForm):
 
     def clean_color(self) -> str:
         return str(self.cleaned_data["color"]).lower()
-
-    def clean_hotkey(self) -> str:
-        key: str = self.cleaned_data["hotkey"]
-        if key.lower() in EDITOR_KEYS:
-            taken = " ".join(sorted(k.upper() for k in EDITOR_KEYS))
-            raise forms.ValidationError(
-                f"The editor uses {key.upper()} already (its keys: {taken}); choose another."
-            )
-        return key
 
 
 class AttributeForm(PageForm):

@@ -60,9 +60,25 @@ def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
     return project
 
 
+# Keys the editor binds for itself (static/articles/keyboard.js), case-insensitive: a label
+# on one of them would shadow the action.
+EDITOR_KEYS = frozenset("axjkudbgvenp?")
+
+
+def _check_hotkey(values: dict[str, Any]) -> None:
+    key = str(values.get("hotkey") or "")
+    if key.lower() in EDITOR_KEYS:
+        taken = " ".join(sorted(k.upper() for k in EDITOR_KEYS))
+        raise DomainError(
+            f"The editor uses {key.upper()} already (its keys: {taken}); choose another.",
+            field="hotkey",
+        )
+
+
 @transaction.atomic
 def label_create(*, project: Project, actor: User, **values: Any) -> Label:
     _require_admin(project, actor)
+    _check_hotkey(values)
     label = Label(project=project)
     _save_unique(label, _LABEL_FIELDS, values, _LABEL_TAKEN, "name")
     return label
@@ -71,6 +87,7 @@ def label_create(*, project: Project, actor: User, **values: Any) -> Label:
 @transaction.atomic
 def label_update(*, label: Label, actor: User, **changes: Any) -> Label:
     _require_admin(label.project, actor)
+    _check_hotkey(changes)
     _save_unique(label, _LABEL_FIELDS, changes, _LABEL_TAKEN, "name")
     return label
 

@@ -1,6 +1,6 @@
 """axe-core on every management page an admin uses (project forms, members, labels,
-import with a finished job, export, stats, the reviewer's pages, password change): no serious or critical
-violation, at desktop and phone widths."""
+import with a finished job, export, stats, the reviewer's pages, password change): no
+serious or critical violation, at desktop and phone widths."""
 
 from __future__ import annotations
 

@@ -499,3 +499,12 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} v{self.version} ({self.format})"
+
+
+# The learned re-scorer's models live in their own module; imported last, as they build on
+# the models above.
+from articles.models_tagger import (  # noqa: E402, F401
+    TaggerCounter,
+    TaggerVersion,
+    TrainingTrigger,
+)

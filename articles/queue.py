@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 PRETAG = "articles.pretag_articles"
 SNAPSHOT = "articles.snapshot_build"
+TRAINING = "articles.train_tagger"
 
 
 def send(name: str, *args: Any) -> None:
@@ -60,3 +61,7 @@ def send_pretag(article_ids: Sequence[int], *, tagger: str | None = None) -> int
 
 def enqueue_snapshot(snapshot_id: int) -> None:
     send_after_commit(SNAPSHOT, snapshot_id)
+
+
+def enqueue_training(version_id: int) -> None:
+    send_after_commit(TRAINING, version_id)

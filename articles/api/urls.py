@@ -4,7 +4,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from articles.api import articles, exports, imports, labels, projects, spans
+from articles.api import articles, exports, imports, labels, projects, spans, tagger
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -15,4 +15,5 @@ urlpatterns = [
     *spans.urlpatterns,
     *imports.urlpatterns,
     *exports.urlpatterns,
+    *tagger.urlpatterns,
 ]

@@ -22,6 +22,7 @@ from articles.access import require_role
 from articles.errors import DomainError
 from articles.models import Article, Label, Project, Role, Span, SpanEvent
 from articles.services.rows import SpanRow, span_rows_insert
+from articles.services.training import project_tagger
 from articles.spans import SpanRangeError, span_bounds
 from articles.tagging import Suggestion, get_tagger
 from articles.tagging.base import TaggerError, tagger_id
@@ -203,7 +204,8 @@ def _store(tagged: list[_Tagged]) -> list[PretagResult]:
 
 
 def _run_tagger(article: Article, tagger: str | None) -> _Tagged:
-    engine = get_tagger(pretag_tagger_name(article.project, tagger))
+    # The project's own tagger includes its active re-scorer; a named one runs as it is.
+    engine = project_tagger(article.project, tagger)
     return _Tagged(article, tagger_id(engine), engine.tag(article.text))
 
 

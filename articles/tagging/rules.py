@@ -336,6 +336,12 @@ class RulesTagger:
 
 def candidates(text: str) -> list[Suggestion]:
     """The rules' suggestions with ``rule`` and ``cue`` set and no confidence yet."""
+    return candidates_and_paragraphs(text)[0]
+
+
+def candidates_and_paragraphs(text: str) -> tuple[list[Suggestion], list[Paragraph]]:
+    """``candidates`` and the paragraphs (with sentences) they were found in, so a
+    re-scorer (``articles.tagging.rescoring``) need not segment the text again."""
     paras = paragraphs(text)
     quotes = _direct_quotes(text, paras)
     indirect = _indirect_quotes(text, paras, quotes)
@@ -363,7 +369,7 @@ def candidates(text: str) -> list[Suggestion]:
             continue
         for start, end in para.sentences:
             result.extend(_label_sentence(text, start, end, reported, quoted))
-    return _no_same_label_overlap(result)
+    return _no_same_label_overlap(result), paras
 
 
 # --- quotes --------------------------------------------------------------------------------

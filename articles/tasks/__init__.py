@@ -6,4 +6,5 @@ Each submodule registers its tasks when imported here (Celery autodiscovers this
 from articles.tasks import (
     pretag,  # noqa: F401
     snapshots,  # noqa: F401
+    training,  # noqa: F401
 )

@@ -1,0 +1,256 @@
+# ruff: noqa: RUF001  (typographic quote marks are the point here)
+"""A project's re-scorer: the rules' candidates, plus a few the rules leave out, scored by a
+model fitted on that project's own decisions.
+
+``prepare(text)`` is a pure function of the text: the rules' candidates (with the shipped
+calibration's confidence as a prior) and *extra* candidates, one per sentence and label where
+the rules suggest nothing of that label (a whole sentence as a claim, a speculation or a
+quote), each with its features: the calibration features of ``features.features`` and the
+words of the sentence(s) it lies in. ``Rescorer`` holds the fitted numbers, as plain
+dictionaries (``articles.tagging.training`` fits them; a ``TaggerVersion`` row stores them),
+and ``apply`` keeps a rules candidate unless its probability of being kept falls below
+``drop_below`` and adds an extra one only above ``add_above``; every suggestion it returns has
+that probability as its confidence. A label without a fitted model keeps the rules' output
+and confidence, and gets no extras.
+
+Applying a re-scorer needs no numerical library: a few dictionary look-ups per candidate.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from typing import Any
+
+from articles.tagging.base import Suggestion
+from articles.tagging.calibration import stored_table
+from articles.tagging.features import features
+from articles.tagging.rules import (
+    _is_boilerplate_para,
+    _is_heading,
+    _strip_marks,
+    candidates_and_paragraphs,
+)
+
+LABELS = ("claim", "quote", "speculation")
+# Labels that get extra whole-sentence candidates. Not quotes: a quote is rarely a whole
+# sentence, and a sentence shown in its place costs a boundary fix and a typed speaker, as
+# much as drawing the quote.
+EXTRA_LABELS = ("claim", "speculation")
+EXTRA = "extra"  # rule prefix of the candidates the rules themselves leave out
+# The prior of an extra candidate: the rules did not suggest it, so it starts unlikely.
+EXTRA_PRIOR = math.log(0.05 / 0.95)
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_MIN_WORDS = 3
+
+
+def logit(probability: float) -> float:
+    probability = min(1 - 1e-6, max(1e-6, probability))
+    return math.log(probability / (1 - probability))
+
+
+def sigmoid(score: float) -> float:
+    if score < -60:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-score))
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One suggestion the re-scorer may keep or add, with what the model sees of it."""
+
+    suggestion: Suggestion
+    extra: bool
+    values: dict[str, str]  # categorical features: one indicator per "name=value"
+    words: frozenset[str]  # words of the sentence(s) it lies in: one indicator per "w=word"
+    prior: float  # log-odds from the shipped calibration (EXTRA_PRIOR for extras)
+
+    @property
+    def label(self) -> str:
+        return self.suggestion.label
+
+    def indicators(self) -> list[str]:
+        return [f"{name}={value}" for name, value in self.values.items()] + [
+            f"w={word}" for word in self.words
+        ]
+
+
+class _Sentences:
+    """The sentences of a text, with their words computed once each, on demand."""
+
+    def __init__(self, text: str, bounds: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.bounds = bounds
+        self.starts = [start for start, _ in bounds]
+        self._words: dict[int, frozenset[str]] = {}
+
+    def words_of(self, index: int) -> frozenset[str]:
+        words = self._words.get(index)
+        if words is None:
+            start, end = self.bounds[index]
+            words = frozenset(_WORD.findall(self.text[start:end].lower()))
+            self._words[index] = words
+        return words
+
+    def covering(self, start: int, end: int) -> list[int]:
+        """Indices of the sentences that overlap ``[start, end)``."""
+        first = max(0, bisect_right(self.starts, start) - 1)
+        found = []
+        for index in range(first, len(self.bounds)):
+            s_start, s_end = self.bounds[index]
+            if s_start >= end:
+                break
+            if s_end > start:
+                found.append(index)
+        return found
+
+    def words_over(self, start: int, end: int) -> frozenset[str]:
+        covering = self.covering(start, end)
+        if len(covering) == 1:
+            return self.words_of(covering[0])
+        return frozenset().union(*(self.words_of(i) for i in covering))
+
+
+def prepare(text: str) -> list[Candidate]:
+    """The rules' candidates and the extra ones, with their features (see the docstring)."""
+    found, paras = candidates_and_paragraphs(text)
+    table = stored_table()
+    taggable = [
+        para
+        for index, para in enumerate(paras)
+        if not _is_heading(text, para) and not _is_boilerplate_para(text, para, index, len(paras))
+    ]
+    sentences = _Sentences(text, [s for para in taggable for s in para.sentences])
+    result: list[Candidate] = []
+    covered: dict[str, set[int]] = {label: set() for label in LABELS}
+    for suggestion in found:
+        values = features(text, suggestion)
+        model = table.labels.get(suggestion.label)
+        confidence = None if model is None else round(model.probability(values), 3)
+        prior = logit(confidence) if confidence is not None else 0.0
+        covering = sentences.covering(suggestion.start, suggestion.end)
+        covered.setdefault(suggestion.label, set()).update(covering)
+        result.append(
+            Candidate(
+                replace(suggestion, confidence=confidence),
+                False,
+                values,
+                sentences.words_over(suggestion.start, suggestion.end),
+                prior,
+            )
+        )
+    for index, (s_start, s_end) in enumerate(sentences.bounds):
+        start, end = _strip_marks(text, s_start, s_end)
+        if start >= end:
+            continue
+        words = sentences.words_of(index)
+        if len(words) < _MIN_WORDS:
+            continue
+        for label in EXTRA_LABELS:
+            if index in covered[label]:
+                continue
+            attrs: dict[str, Any] = {"speaker": "", "direct": False} if label == "quote" else {}
+            suggestion = Suggestion(label, start, end, attrs, rule=f"{EXTRA}.{label}.sentence")
+            values = {"rule": suggestion.rule or "", **_extra_values(text, start, end)}
+            result.append(Candidate(suggestion, True, values, words, EXTRA_PRIOR))
+    return result
+
+
+def _extra_values(text: str, start: int, end: int) -> dict[str, str]:
+    """The cheap part of the calibration features, for the many extra candidates."""
+    span = text[start:end]
+    last = span.rstrip("\"”»’')]")[-1:]
+    return {
+        "ends": {".": "period", "!": "period", "?": "question", ":": "colon"}.get(last, "other"),
+        "marks": "yes" if any(mark in span for mark in '"“”«»') else "no",
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class LabelModel:
+    """Logistic regression of one label: ``sigmoid(intercept + prior_weight * prior + sum of
+    the weights of the candidate's indicators)``."""
+
+    intercept: float
+    prior_weight: float
+    weights: dict[str, float]
+
+    def probability(self, candidate: Candidate) -> float:
+        weights = self.weights
+        score = self.intercept + self.prior_weight * candidate.prior
+        for name, value in candidate.values.items():
+            score += weights.get(f"{name}={value}", 0.0)
+        for word in candidate.words:
+            score += weights.get(f"w={word}", 0.0)
+        return sigmoid(score)
+
+
+@dataclass(frozen=True, slots=True)
+class Rescorer:
+    base: str  # the tagger whose candidates it was fitted on, "rules@1.6"
+    labels: dict[str, LabelModel]
+    drop_below: float
+    add_above: float
+
+    def apply(self, candidates: list[Candidate]) -> list[Suggestion]:
+        """The suggestions to show, in text order (see the module docstring)."""
+        kept = []
+        for candidate in candidates:
+            model = self.labels.get(candidate.label)
+            if model is None:
+                if not candidate.extra:
+                    kept.append(candidate.suggestion)
+                continue
+            probability = model.probability(candidate)
+            threshold = self.add_above if candidate.extra else self.drop_below
+            if probability >= threshold:
+                kept.append(replace(candidate.suggestion, confidence=round(probability, 3)))
+        return sorted(kept, key=lambda s: (s.start, -s.end, s.label))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "base": self.base,
+            "drop_below": self.drop_below,
+            "add_above": self.add_above,
+            "labels": {
+                name: {
+                    "intercept": model.intercept,
+                    "prior_weight": model.prior_weight,
+                    "weights": model.weights,
+                }
+                for name, model in sorted(self.labels.items())
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Rescorer:
+        return cls(
+            base=str(data["base"]),
+            drop_below=float(data["drop_below"]),
+            add_above=float(data["add_above"]),
+            labels={
+                name: LabelModel(
+                    float(model["intercept"]),
+                    float(model["prior_weight"]),
+                    {str(k): float(v) for k, v in model["weights"].items()},
+                )
+                for name, model in data["labels"].items()
+            },
+        )
+
+
+class RescoredTagger:
+    """The rules tagger with a project's re-scorer: ``tagger_id`` gives ``rules@1.6+p12v3``."""
+
+    name = "rules"
+
+    def __init__(self, rescorer: Rescorer, model_name: str) -> None:
+        self.rescorer = rescorer
+        base_name, _, base_version = rescorer.base.partition("@")
+        self.name = base_name or "rules"
+        self.version = f"{base_version}+{model_name}"
+
+    def tag(self, text: str) -> list[Suggestion]:
+        return self.rescorer.apply(prepare(text))

@@ -69,6 +69,15 @@ class TaggerOut(serializers.Serializer):
     versions = VersionOut(many=True)
 
 
+class TrainIn(serializers.Serializer):
+    articles = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Learn from at most this many of the most recently decided articles "
+        "(default and largest: TAGGER_TRAIN_MAX_ARTICLES), e.g. after the guidelines changed.",
+    )
+
+
 class ActivateIn(serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1, allow_null=True, help_text="A trained version's number; null: rules alone."
@@ -101,7 +110,7 @@ class TaggerView(APIView):
 class TaggerTrainView(APIView):
     @extend_schema(
         operation_id="project_tagger_train",
-        request=None,
+        request=TrainIn,
         responses={202: VersionOut, **ERRORS},
         summary="Train a new version from the project's decisions (editors)",
     )
@@ -112,7 +121,8 @@ class TaggerTrainView(APIView):
             at_least=Role.EDITOR,
             action="train its tagger",
         )
-        version = training_request(project=project, actor=request.user)
+        limit = validated(TrainIn, request.data).get("articles")
+        version = training_request(project=project, actor=request.user, articles=limit)
         return Response(VersionOut(version).data, status=status.HTTP_202_ACCEPTED)
 
 

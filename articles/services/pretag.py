@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -22,10 +23,10 @@ from articles.access import require_role
 from articles.errors import DomainError
 from articles.models import Article, Label, Project, Role, Span, SpanEvent
 from articles.services.rows import SpanRow, span_rows_insert
-from articles.services.training import project_tagger
+from articles.services.training import pretag_reports_store, project_tagger
 from articles.spans import SpanRangeError, span_bounds
 from articles.tagging import Suggestion, get_tagger
-from articles.tagging.base import TaggerError, tagger_id
+from articles.tagging.base import ReportingTagger, TaggerError, tagger_id
 from articles.types import User
 
 Key = tuple[int, int, int]  # label id, start, end
@@ -128,6 +129,7 @@ class _Tagged:
     article: Article
     version: str
     suggestions: list[Suggestion]
+    report: dict[str, Any] | None = None
 
 
 def _store(tagged: list[_Tagged]) -> list[PretagResult]:
@@ -191,6 +193,9 @@ def _store(tagged: list[_Tagged]) -> list[PretagResult]:
                 )
             )
         span_rows_insert(rows)
+        pretag_reports_store(
+            [(item.article.pk, item.version, item.report) for item in tagged if item.report]
+        )
         now = timezone.now()
         for version, article_ids in by_version.items():
             Article.objects.filter(pk__in=article_ids).update(
@@ -206,6 +211,9 @@ def _store(tagged: list[_Tagged]) -> list[PretagResult]:
 def _run_tagger(article: Article, tagger: str | None) -> _Tagged:
     # The project's own tagger includes its active re-scorer; a named one runs as it is.
     engine = project_tagger(article.project, tagger)
+    if isinstance(engine, ReportingTagger):
+        suggestions, report = engine.tag_report(article.text)
+        return _Tagged(article, tagger_id(engine), suggestions, report)
     return _Tagged(article, tagger_id(engine), engine.tag(article.text))
 
 

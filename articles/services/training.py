@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -22,7 +23,7 @@ from django.utils import timezone
 from articles import queue
 from articles.access import require_role
 from articles.errors import DomainError, NotFound
-from articles.models import Project, Role, TaggerCounter, TaggerVersion
+from articles.models import PretagReport, Project, Role, TaggerCounter, TaggerVersion
 from articles.selectors.tagger import active_version, training_articles
 from articles.tagging import Tagger, get_tagger
 from articles.tagging.base import tagger_id
@@ -64,7 +65,9 @@ def _lost_before() -> datetime:
     return timezone.now() - timedelta(seconds=settings.PRETAG_STALE_SECONDS)
 
 
-def _queue_training(project: Project, *, trigger: str, actor: User | None) -> TaggerVersion:
+def _queue_training(
+    project: Project, *, trigger: str, actor: User | None, articles: int | None = None
+) -> TaggerVersion:
     """A pending version and its task, unless one is already under way (that one is
     returned). One left pending or running longer than ``PRETAG_STALE_SECONDS`` was lost
     (broker down, worker killed) and is marked failed."""
@@ -79,12 +82,14 @@ def _queue_training(project: Project, *, trigger: str, actor: User | None) -> Ta
     if under_way is not None:
         return under_way
     number = (versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    limit = settings.TAGGER_TRAIN_MAX_ARTICLES
     version = TaggerVersion.objects.create(
         project=project,
         number=number,
         base=tagger_id(RulesTagger()),
         trigger=trigger,
         created_by=actor,
+        training_size={"limit": min(articles or limit, limit)},
     )
     TaggerCounter.objects.update_or_create(project=project, defaults={"since_training": 0})
     queue.enqueue_training(version.pk)
@@ -92,9 +97,12 @@ def _queue_training(project: Project, *, trigger: str, actor: User | None) -> Ta
 
 
 @transaction.atomic
-def training_request(*, project: Project, actor: User) -> TaggerVersion:
-    """Queue a training now. Preconditions: ``actor`` is an editor (checked here); the
-    project has decisions to learn from."""
+def training_request(
+    *, project: Project, actor: User, articles: int | None = None
+) -> TaggerVersion:
+    """Queue a training now, on at most ``articles`` of the most recently decided articles
+    (at most ``TAGGER_TRAIN_MAX_ARTICLES``). Preconditions: ``actor`` is an editor (checked
+    here); the project has decisions to learn from."""
     require_role(actor, project, Role.EDITOR, "train its tagger")
     if project.tagger_name != RulesTagger.name:
         raise DomainError(
@@ -107,7 +115,9 @@ def training_request(*, project: Project, actor: User) -> TaggerVersion:
             "Nothing to learn from yet: no one has decided a suggestion or drawn a span.",
             field="non_field_errors",
         )
-    return _queue_training(project, trigger=TaggerVersion.Trigger.MANUAL, actor=actor)
+    return _queue_training(
+        project, trigger=TaggerVersion.Trigger.MANUAL, actor=actor, articles=articles
+    )
 
 
 def tagger_train(*, version_id: int) -> TaggerVersion | None:
@@ -119,7 +129,8 @@ def tagger_train(*, version_id: int) -> TaggerVersion | None:
     if not claimed:
         return None
     version = TaggerVersion.objects.select_related("project").get(pk=version_id)
-    articles = training_articles(project=version.project, limit=settings.TAGGER_TRAIN_MAX_ARTICLES)
+    limit = int(version.training_size.get("limit") or settings.TAGGER_TRAIN_MAX_ARTICLES)
+    articles = training_articles(project=version.project, limit=limit)
     try:
         result = train(articles)
     except TrainingUnavailable as error:
@@ -132,7 +143,7 @@ def tagger_train(*, version_id: int) -> TaggerVersion | None:
             TaggerVersion.objects.filter(project=version.project, active=True).update(active=False)
         version.model = result.rescorer.as_dict()
         version.base = result.rescorer.base
-        version.training_size = result.size
+        version.training_size = {**result.size, "limit": limit}
         version.quality = result.quality
         version.state = TaggerVersion.State.DONE
         version.active = activate
@@ -205,3 +216,11 @@ def _count(project_id: int) -> None:
             counter.save(update_fields=["since_training"])
             return
         _queue_training(project, trigger=TaggerVersion.Trigger.AUTO, actor=None)
+
+
+def pretag_reports_store(reports: list[tuple[int, str, dict[str, Any]]]) -> None:
+    """Keep what reporting taggers recorded, one row per article (its latest run)."""
+    for article_id, tagger, report in reports:
+        PretagReport.objects.update_or_create(
+            article_id=article_id, defaults={"tagger": tagger, "report": report}
+        )

@@ -45,9 +45,10 @@ MIN_EXAMPLES = 12
 MIN_WORD_ARTICLES = 2
 REGULARISATION_C = 0.5
 FOLDS = 5
-# A rules candidate is dropped below this probability of being kept, an extra one shown from
-# the second: a reject costs the editor one action, a missed span a draw (and a speaker).
-DROP_BELOW = 0.2
+# A rules candidate is dropped only below this probability of being kept: dropping a span the
+# editor would keep costs them a draw (and a speaker), more than the reject it saves, and
+# must not cost recall. An extra candidate is shown from ADD_ABOVE.
+DROP_BELOW = 0.05
 ADD_ABOVE = 0.5
 
 

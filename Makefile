@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-# Optional extras to install beside the dev tools; CI adds spacy so the DocBin export is
-# read back by spaCy itself.
-EXTRAS ?= dev
+# Optional extras to install beside the dev tools: learning (scikit-learn, for the embedded
+# worker's re-scorer trainings); CI adds spacy so the DocBin export is read back by spaCy.
+EXTRAS ?= dev,learning
 
 .PHONY: run test install lint typecheck jstest format check-migrations worker clean
 

@@ -33,10 +33,10 @@ _ROUGH_TOKEN = re.compile(r"\w+|[^\w\s]")
 
 def _encoder() -> Callable[[str], int] | None:
     try:
-        from bpe_openai import o200k_base  # type: ignore[import-not-found]
+        import bpe_openai  # type: ignore[import-not-found]
     except ImportError:
         return None
-    encoding = o200k_base()
+    encoding = bpe_openai.get_encoding("o200k_base")
     return lambda text: len(encoding.encode(text))
 
 

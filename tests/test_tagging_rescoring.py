@@ -47,6 +47,22 @@ def test_prepare_holds_the_rules_output_and_extra_sentences():
     assert {"w=lorem", "w=ipsum", "rule=claim.sentence"} <= set(lorem.indicators())
 
 
+def test_reported_clauses_the_rules_leave_out_are_extra_quotes_with_a_speaker():
+    text = "Critics accused the council of wasting money on the new bridge."
+    assert [c.label for c in prepare(text) if not c.extra] == ["claim"]
+    (quote,) = [c for c in prepare(text) if c.extra and c.label == "quote"]
+    found = quote.suggestion
+    assert text[found.start : found.end] == "the council of wasting money on the new bridge"
+    assert found.attrs["speaker"] == "Critics" and found.attrs["direct"] is False
+    assert (found.attrs["speaker_start"], found.attrs["speaker_end"]) == (0, 7)
+    assert quote.values["rule"] == "extra.quote.after" and quote.values["cue"] == "accused"
+    # where the rules found the quote, there is no extra one
+    postposed = "The bridge will cost twice the estimate, the engineers said."
+    assert [c.suggestion.rule for c in prepare(postposed) if c.label == "quote"] == [
+        "quote.indirect.postposed"
+    ]
+
+
 def test_a_rescorer_without_models_is_the_rules_tagger():
     text = corpus(1)[0]["text"]
     empty = Rescorer(RULES_ID, {}, 0.05, 0.5)

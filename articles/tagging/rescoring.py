@@ -3,10 +3,12 @@
 model fitted on that project's own decisions.
 
 ``prepare(text)`` is a pure function of the text: the rules' candidates (with the shipped
-calibration's confidence as a prior) and *extra* candidates, one per sentence and label where
-the rules suggest nothing of that label (a whole sentence as a claim, a speculation or a
-quote), each with its features: the calibration features of ``features.features`` and the
-words of the sentence(s) it lies in. ``Rescorer`` holds the fitted numbers, as plain
+calibration's confidence as a prior) and *extra* candidates where the rules suggest nothing
+of a label in a sentence: the whole sentence as a claim or a speculation, and for quotes the
+clause after a reporting verb (or before a postposed ", X said") with its subject as the
+speaker, from a broader list of verbs than the rules dare use alone. Each has its features:
+the calibration features of ``features.features`` (cheaper ones for extras) and the words of
+the sentence(s) it lies in. ``Rescorer`` holds the fitted numbers, as plain
 dictionaries (``articles.tagging.training`` fits them; a ``TaggerVersion`` row stores them),
 and ``apply`` keeps a rules candidate unless its probability of being kept falls below
 ``drop_below`` and adds an extra one only above ``add_above``; every suggestion it returns has
@@ -18,16 +20,20 @@ Applying a re-scorer needs no numerical library: a few dictionary look-ups per c
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from articles.tagging.base import Suggestion
 from articles.tagging.calibration import stored_table
 from articles.tagging.features import features
 from articles.tagging.rules import (
+    REPORTING_VERBS,
+    _clean_np,
     _is_boilerplate_para,
     _is_heading,
     _strip_marks,
@@ -39,6 +45,21 @@ LABELS = ("claim", "quote", "speculation")
 # sentence, and a sentence shown in its place costs a boundary fix and a typed speaker, as
 # much as drawing the quote.
 EXTRA_LABELS = ("claim", "speculation")
+# Quotes get extra candidates of their own kind instead: the clause after a reporting verb,
+# or before a postposed one, with the subject as the speaker (``_reported_clauses``).
+QUOTE_EXTRAS = ("quote",)
+# Reporting verbs, broader than the rules' (which need "that" or a clause to follow most of
+# them): what an editor keeps among these, the model learns.
+_REPORTING = re.compile(
+    r"\b(?:" + REPORTING_VERBS + r"|asked|asks|accused|accuses|called for|calls for|urged|"
+    r"urges|described|describes|criticized|criticised|praised|blamed|questioned|"
+    r"acknowledged|thinks|thought|believed|wants|wanted|hopes|hoped|expects|expected|"
+    r"announced|proposed|proposes|pledged|pledges|according to)\b"
+)
+_POSTPOSED_TAIL = re.compile(
+    r",\s+(?P<np>[^,;:]{2,60}?)\s+(?:said|says|added|argued|wrote|noted|told\s+\w+)"
+    r"[.!]?[\"”»’]?$"
+)
 EXTRA = "extra"  # rule prefix of the candidates the rules themselves leave out
 # The prior of an extra candidate: the rules did not suggest it, so it starts unlikely.
 EXTRA_PRIOR = math.log(0.05 / 0.95)
@@ -148,6 +169,8 @@ def prepare(text: str) -> list[Candidate]:
         words = sentences.words_of(index)
         if len(words) < _MIN_WORDS:
             continue
+        if "quote" in QUOTE_EXTRAS and index not in covered["quote"]:
+            result.extend(_reported_clauses(text, start, end, words))
         for label in EXTRA_LABELS:
             if index in covered[label]:
                 continue
@@ -156,6 +179,61 @@ def prepare(text: str) -> list[Candidate]:
             values = {"rule": suggestion.rule or "", **_extra_values(text, start, end)}
             result.append(Candidate(suggestion, True, values, words, EXTRA_PRIOR))
     return result
+
+
+def _reported_clauses(text: str, start: int, end: int, words: frozenset[str]) -> list[Candidate]:
+    """Quote candidates of one sentence the rules found no quote in: the clause after its
+    first reporting verb (the subject before it as the speaker), or the clause before a
+    postposed ", X said"."""
+    sentence = text[start:end]
+    found: list[Candidate] = []
+    tail = _POSTPOSED_TAIL.search(sentence)
+    if tail is not None and tail.start() > 10:
+        speaker, offset = _clean_np(text, start + tail.start("np"), start + tail.end("np"))
+        found.append(
+            _quote_extra(
+                text, start, start + tail.start(), speaker, offset, "before", "said", words
+            )
+        )
+    verb = _REPORTING.search(sentence)
+    if verb is not None and verb.start() > 0 and len(sentence) - verb.end() > 12:
+        content = start + verb.end()
+        while content < end and (text[content].isspace() or text[content] in ",:"):
+            content += 1
+        if text.startswith("that ", content):
+            content += 5
+        speaker, offset = _clean_np(text, start, start + verb.start())
+        body_end = end - 1 if text[end - 1] in ".!" else end
+        if body_end - content > 10:
+            found.append(
+                _quote_extra(
+                    text, content, body_end, speaker, offset, "after", verb.group(0).lower(), words
+                )
+            )
+    return found
+
+
+def _quote_extra(
+    text: str,
+    start: int,
+    end: int,
+    speaker: str,
+    offset: int | None,
+    shape: str,
+    cue: str,
+    words: frozenset[str],
+) -> Candidate:
+    attrs: dict[str, Any] = {"speaker": speaker, "direct": False}
+    if speaker and offset is not None:
+        attrs["speaker_start"], attrs["speaker_end"] = offset, offset + len(speaker)
+    suggestion = Suggestion("quote", start, end, attrs, rule=f"{EXTRA}.quote.{shape}", cue=cue)
+    values = {
+        "rule": suggestion.rule or "",
+        "cue": cue,
+        "speaker": "named" if speaker else "none",
+        **_extra_values(text, start, end),
+    }
+    return Candidate(suggestion, True, values, words, EXTRA_PRIOR)
 
 
 def _extra_values(text: str, start: int, end: int) -> dict[str, str]:
@@ -254,3 +332,14 @@ class RescoredTagger:
 
     def tag(self, text: str) -> list[Suggestion]:
         return self.rescorer.apply(prepare(text))
+
+
+def rescored_from_file(path: Path) -> RescoredTagger:
+    """The rules with the re-scorer whose numbers are stored at ``path`` (as
+    ``simulate_editor --save-model`` writes them), named after the file; ``ValueError``
+    when it holds none."""
+    try:
+        rescorer = Rescorer.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ValueError(f"{path}: not a re-scorer's numbers ({error}).") from None
+    return RescoredTagger(rescorer, path.stem)

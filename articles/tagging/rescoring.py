@@ -5,15 +5,14 @@ model fitted on that project's own decisions.
 ``prepare(text)`` is a pure function of the text: the rules' candidates (with the shipped
 calibration's confidence as a prior) and *extra* candidates where the rules suggest nothing
 of a label in a sentence: the whole sentence as a claim or a speculation, and for quotes the
-clause after a reporting verb (or before a postposed ", X said") with its subject as the
-speaker, from a broader list of verbs than the rules dare use alone. Each has its features:
-the calibration features of ``features.features`` (cheaper ones for extras) and the words of
-the sentence(s) it lies in. ``Rescorer`` holds the fitted numbers, as plain
-dictionaries (``articles.tagging.training`` fits them; a ``TaggerVersion`` row stores them),
-and ``apply`` keeps a rules candidate unless its probability of being kept falls below
-``drop_below`` and adds an extra one only above ``add_above``; every suggestion it returns has
-that probability as its confidence. A label without a fitted model keeps the rules' output
-and confidence, and gets no extras.
+clause after a reporting verb with its subject as the speaker, from a broader list of verbs
+than the rules dare use alone. Each has its features: the calibration features of
+``features.features`` (cheaper ones for extras) and the words of the sentence(s) it lies in.
+``Rescorer`` holds the fitted numbers, as plain dictionaries (``articles.tagging.training``
+fits them; a ``TaggerVersion`` row stores them), and ``apply`` keeps a rules candidate unless
+its probability of being kept falls below ``drop_below`` and adds an extra one only above
+``add_above``; every suggestion it returns has that probability as its confidence. A label
+without a fitted model keeps the rules' output and confidence, and gets no extras.
 
 Applying a re-scorer needs no numerical library: a few dictionary look-ups per candidate.
 """
@@ -46,7 +45,7 @@ LABELS = ("claim", "quote", "speculation")
 # much as drawing the quote.
 EXTRA_LABELS = ("claim", "speculation")
 # Quotes get extra candidates of their own kind instead: the clause after a reporting verb,
-# or before a postposed one, with the subject as the speaker (``_reported_clauses``).
+# with the subject as the speaker (``_reported_clauses``).
 QUOTE_EXTRAS = ("quote",)
 # Reporting verbs, broader than the rules' (which need "that" or a clause to follow most of
 # them): what an editor keeps among these, the model learns.
@@ -55,10 +54,6 @@ _REPORTING = re.compile(
     r"urges|described|describes|criticized|criticised|praised|blamed|questioned|"
     r"acknowledged|thinks|thought|believed|wants|wanted|hopes|hoped|expects|expected|"
     r"announced|proposed|proposes|pledged|pledges|according to)\b"
-)
-_POSTPOSED_TAIL = re.compile(
-    r",\s+(?P<np>[^,;:]{2,60}?)\s+(?:said|says|added|argued|wrote|noted|told\s+\w+)"
-    r"[.!]?[\"”»’]?$"
 )
 EXTRA = "extra"  # rule prefix of the candidates the rules themselves leave out
 # The prior of an extra candidate: the rules did not suggest it, so it starts unlikely.
@@ -183,18 +178,10 @@ def prepare(text: str) -> list[Candidate]:
 
 def _reported_clauses(text: str, start: int, end: int, words: frozenset[str]) -> list[Candidate]:
     """Quote candidates of one sentence the rules found no quote in: the clause after its
-    first reporting verb (the subject before it as the speaker), or the clause before a
-    postposed ", X said"."""
+    first reporting verb, the subject before it as the speaker (a postposed ", X said" the
+    rules find themselves)."""
     sentence = text[start:end]
     found: list[Candidate] = []
-    tail = _POSTPOSED_TAIL.search(sentence)
-    if tail is not None and tail.start() > 10:
-        speaker, offset = _clean_np(text, start + tail.start("np"), start + tail.end("np"))
-        found.append(
-            _quote_extra(
-                text, start, start + tail.start(), speaker, offset, "before", "said", words
-            )
-        )
     verb = _REPORTING.search(sentence)
     if verb is not None and verb.start() > 0 and len(sentence) - verb.end() > 12:
         content = start + verb.end()

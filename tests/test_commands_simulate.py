@@ -44,7 +44,7 @@ def test_table_lists_every_article_and_the_trainings(tmp_path):
     gold = write(tmp_path / "gold.jsonl", 4)
     text = simulate(str(gold), "--retrain-every", "10")
     lines = text.splitlines()
-    assert lines[0].startswith("Simulated editor, retraining after every 10 decisions")
+    assert lines[0].startswith("Simulated editor, retraining at the end of an article once 10")
     article_lines = [line for line in lines if line[:3].strip().isdigit()]
     assert [line.split()[0] for line in article_lines] == ["1", "2", "3", "4"]
     assert "trained v1 on" in text

@@ -140,6 +140,16 @@ def test_numbers_survive_json_and_name_the_version():
     assert tagger.tag(text) == rescorer.apply(prepare(text))
 
 
+def test_extras_skipped_as_hopeless_would_not_have_been_shown():
+    rescorer = train(articles(12)).rescorer
+    for record in corpus(20)[12:]:
+        text = record["text"] + " Lorem surely ipsum may rise, officials said the deal fails."
+        everything = rescorer.apply(prepare(text))
+        assert RescoredTagger(rescorer, "p1v1").tag(text) == everything
+        built = prepare(text, rescorer.labels.keys(), rescorer.could_add)
+        assert len(built) < len(prepare(text))  # and fewer were built
+
+
 @pytest.mark.parametrize(("score", "probability"), [(0.0, 0.5), (-100.0, 0.0), (100.0, 1.0)])
 def test_sigmoid_has_no_overflow(score, probability):
     assert sigmoid(score) == pytest.approx(probability)

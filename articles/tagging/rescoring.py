@@ -23,7 +23,8 @@ import json
 import math
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,6 @@ from articles.tagging.features import features
 from articles.tagging.rules import (
     REPORTING_VERBS,
     _clean_np,
-    _is_boilerplate_para,
-    _is_heading,
     _strip_marks,
     candidates_and_paragraphs,
 )
@@ -46,7 +45,6 @@ LABELS = ("claim", "quote", "speculation")
 EXTRA_LABELS = ("claim", "speculation")
 # Quotes get extra candidates of their own kind instead: the clause after a reporting verb,
 # with the subject as the speaker (``_reported_clauses``).
-QUOTE_EXTRAS = ("quote",)
 # Reporting verbs, broader than the rules' (which need "that" or a clause to follow most of
 # them): what an editor keeps among these, the model learns.
 _REPORTING = re.compile(
@@ -54,6 +52,29 @@ _REPORTING = re.compile(
     r"urges|described|describes|criticized|criticised|praised|blamed|questioned|"
     r"acknowledged|thinks|thought|believed|wants|wanted|hopes|hoped|expects|expected|"
     r"announced|proposed|proposes|pledged|pledges|according to)\b"
+)
+
+
+# The first words of those verbs: a sentence with none of them is not searched at all.
+def _with_confidence(s: Suggestion, confidence: float | None) -> Suggestion:
+    # dataclasses.replace costs three times as much, on every candidate of every article
+    return Suggestion(s.label, s.start, s.end, s.attrs, confidence, s.rule, s.cue)
+
+
+def _spellings(alternative: str) -> list[str]:
+    """The words an alternative of the pattern spells: "emphasi[sz]ed" both ways."""
+    head = alternative.split()[0]
+    if "[" not in head:
+        return [head]
+    before, _, rest = head.partition("[")
+    letters, _, after = rest.partition("]")
+    return [spelling for letter in letters for spelling in _spellings(before + letter + after)]
+
+
+_REPORTING_WORDS = frozenset(
+    spelling
+    for alternative in _REPORTING.pattern[5:-3].split("|")
+    for spelling in _spellings(alternative)
 )
 EXTRA = "extra"  # rule prefix of the candidates the rules themselves leave out
 # The prior of an extra candidate: the rules did not suggest it, so it starts unlikely.
@@ -129,15 +150,18 @@ class _Sentences:
         return frozenset().union(*(self.words_of(i) for i in covering))
 
 
-def prepare(text: str) -> list[Candidate]:
-    """The rules' candidates and the extra ones, with their features (see the docstring)."""
-    found, paras = candidates_and_paragraphs(text)
+ExtraFilter = Callable[[str, frozenset[str]], bool]
+
+
+def prepare(
+    text: str, extras: Collection[str] = LABELS, worth: ExtraFilter | None = None
+) -> list[Candidate]:
+    """The rules' candidates and the extra ones of the labels in ``extras``, with their
+    features (see the docstring). ``worth(label, words)``, when given, says whether a
+    sentence with these words could give an extra of that label at all (``Rescorer.could_add``);
+    the others are not built."""
+    found, taggable = candidates_and_paragraphs(text)
     table = stored_table()
-    taggable = [
-        para
-        for index, para in enumerate(paras)
-        if not _is_heading(text, para) and not _is_boilerplate_para(text, para, index, len(paras))
-    ]
     sentences = _Sentences(text, [s for para in taggable for s in para.sentences])
     result: list[Candidate] = []
     covered: dict[str, set[int]] = {label: set() for label in LABELS}
@@ -150,7 +174,7 @@ def prepare(text: str) -> list[Candidate]:
         covered.setdefault(suggestion.label, set()).update(covering)
         result.append(
             Candidate(
-                replace(suggestion, confidence=confidence),
+                _with_confidence(suggestion, confidence),
                 False,
                 values,
                 sentences.words_over(suggestion.start, suggestion.end),
@@ -164,14 +188,22 @@ def prepare(text: str) -> list[Candidate]:
         words = sentences.words_of(index)
         if len(words) < _MIN_WORDS:
             continue
-        if "quote" in QUOTE_EXTRAS and index not in covered["quote"]:
+        if (
+            "quote" in extras
+            and index not in covered["quote"]
+            and not words.isdisjoint(_REPORTING_WORDS)
+            and (worth is None or worth("quote", words))
+        ):
             result.extend(_reported_clauses(text, start, end, words))
+        shape: dict[str, str] | None = None
         for label in EXTRA_LABELS:
-            if index in covered[label]:
+            if label not in extras or index in covered[label]:
                 continue
-            attrs: dict[str, Any] = {"speaker": "", "direct": False} if label == "quote" else {}
-            suggestion = Suggestion(label, start, end, attrs, rule=f"{EXTRA}.{label}.sentence")
-            values = {"rule": suggestion.rule or "", **_extra_values(text, start, end)}
+            if worth is not None and not worth(label, words):
+                continue
+            shape = shape or _extra_values(text, start, end)
+            suggestion = Suggestion(label, start, end, {}, rule=f"{EXTRA}.{label}.sentence")
+            values = {"rule": suggestion.rule or "", **shape}
             result.append(Candidate(suggestion, True, values, words, EXTRA_PRIOR))
     return result
 
@@ -241,14 +273,54 @@ class LabelModel:
     intercept: float
     prior_weight: float
     weights: dict[str, float]
+    _words: dict[str, float] = field(init=False, repr=False, compare=False)
+    _values: dict[tuple[str, str], float] = field(init=False, repr=False, compare=False)
+    _best_values: float = field(init=False, repr=False, compare=False)
+    _positive_words: dict[str, float] = field(init=False, repr=False, compare=False)
+    _word_keys: frozenset[str] = field(init=False, repr=False, compare=False)
+    _positive_keys: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Look-ups without building "name=value" strings per candidate: the weights of
+        # words by word, the others by (name, value).
+        words: dict[str, float] = {}
+        values: dict[tuple[str, str], float] = {}
+        for key, weight in self.weights.items():
+            name, _, value = key.partition("=")
+            if name == "w":
+                words[value] = weight
+            else:
+                values[(name, value)] = weight
+        object.__setattr__(self, "_words", words)
+        object.__setattr__(self, "_values", values)
+        best: dict[str, float] = {}
+        for (name, _), weight in values.items():
+            best[name] = max(best.get(name, 0.0), weight)
+        object.__setattr__(self, "_best_values", sum(best.values()))
+        positive = {w: v for w, v in words.items() if v > 0}
+        object.__setattr__(self, "_positive_words", positive)
+        # Frozensets, so that an intersection walks the candidate's few words, not these.
+        object.__setattr__(self, "_word_keys", frozenset(words))
+        object.__setattr__(self, "_positive_keys", frozenset(positive))
+
+    def words_raise(self, words: frozenset[str]) -> float:
+        """The most these words can add to a score."""
+        positive = self._positive_words
+        return sum(positive[word] for word in words & self._positive_keys)
+
+    def highest_score(self, prior: float, words: frozenset[str]) -> float:
+        """An upper bound of the score of any candidate with this prior and these words: the
+        best weight of every feature, and only the words that raise it."""
+        raised = self.words_raise(words)
+        return self.intercept + self.prior_weight * prior + self._best_values + raised
 
     def probability(self, candidate: Candidate) -> float:
-        weights = self.weights
+        values, words = self._values, self._words
         score = self.intercept + self.prior_weight * candidate.prior
-        for name, value in candidate.values.items():
-            score += weights.get(f"{name}={value}", 0.0)
-        for word in candidate.words:
-            score += weights.get(f"w={word}", 0.0)
+        for item in candidate.values.items():
+            score += values.get(item, 0.0)
+        for word in candidate.words & self._word_keys:
+            score += words[word]
         return sigmoid(score)
 
 
@@ -258,6 +330,23 @@ class Rescorer:
     labels: dict[str, LabelModel]
     drop_below: float
     add_above: float
+    _needed: dict[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Per label, what the words of a sentence must add for an extra to reach add_above.
+        needed = {
+            label: logit(self.add_above) - model.highest_score(EXTRA_PRIOR, frozenset())
+            for label, model in self.labels.items()
+        }
+        object.__setattr__(self, "_needed", needed)
+
+    def could_add(self, label: str, words: frozenset[str]) -> bool:
+        """Whether any extra candidate of ``label`` in a sentence with these words can reach
+        ``add_above`` (``prepare`` builds no others: the same output, less work)."""
+        needed = self._needed.get(label)
+        if needed is None:
+            return False
+        return needed <= 0 or self.labels[label].words_raise(words) >= needed
 
     def apply(self, candidates: list[Candidate]) -> list[Suggestion]:
         """The suggestions to show, in text order (see the module docstring)."""
@@ -271,7 +360,7 @@ class Rescorer:
             probability = model.probability(candidate)
             threshold = self.add_above if candidate.extra else self.drop_below
             if probability >= threshold:
-                kept.append(replace(candidate.suggestion, confidence=round(probability, 3)))
+                kept.append(_with_confidence(candidate.suggestion, round(probability, 3)))
         return sorted(kept, key=lambda s: (s.start, -s.end, s.label))
 
     def as_dict(self) -> dict[str, Any]:
@@ -318,7 +407,9 @@ class RescoredTagger:
         self.version = f"{base_version}+{model_name}"
 
     def tag(self, text: str) -> list[Suggestion]:
-        return self.rescorer.apply(prepare(text))
+        # Extras only where a model could show them: apply() would drop the others.
+        rescorer = self.rescorer
+        return rescorer.apply(prepare(text, rescorer.labels.keys(), rescorer.could_add))
 
 
 def rescored_from_file(path: Path) -> RescoredTagger:

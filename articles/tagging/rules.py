@@ -340,8 +340,9 @@ def candidates(text: str) -> list[Suggestion]:
 
 
 def candidates_and_paragraphs(text: str) -> tuple[list[Suggestion], list[Paragraph]]:
-    """``candidates`` and the paragraphs (with sentences) they were found in, so a
-    re-scorer (``articles.tagging.rescoring``) need not segment the text again."""
+    """``candidates`` and the paragraphs (with sentences) whose sentences were labelled (not
+    headings, bylines, bios or disclaimers), so a re-scorer (``articles.tagging.rescoring``)
+    need not segment and sort the text again."""
     paras = paragraphs(text)
     quotes = _direct_quotes(text, paras)
     indirect = _indirect_quotes(text, paras, quotes)
@@ -364,12 +365,14 @@ def candidates_and_paragraphs(text: str) -> tuple[list[Suggestion], list[Paragra
         )
     # A hedge inside a direct quote is the speaker's, not the author's speculation.
     quoted = [(q.start, q.end) for q in quotes]
+    labelled: list[Paragraph] = []
     for index, para in enumerate(paras):
         if _is_heading(text, para) or _is_boilerplate_para(text, para, index, len(paras)):
             continue
+        labelled.append(para)
         for start, end in para.sentences:
             result.extend(_label_sentence(text, start, end, reported, quoted))
-    return _no_same_label_overlap(result), paras
+    return _no_same_label_overlap(result), labelled
 
 
 # --- quotes --------------------------------------------------------------------------------

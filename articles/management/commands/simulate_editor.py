@@ -160,8 +160,9 @@ class Command(BaseCommand):
 
     def _print(self, rows: list[dict[str, Any]], totals: dict[str, Any], every: int) -> None:
         self.stdout.write(
-            f"Simulated editor, retraining after every {every} decisions; overlap P/R/F1, "
-            "ECE and effort per article, the rules alone in brackets"
+            f"Simulated editor, retraining at the end of an article once {every} decision(s) "
+            "have accumulated; overlap P/R/F1, ECE and effort per article, the rules alone in "
+            "brackets"
         )
         self.stdout.write(
             f"{'#':>3} {'tagger':<7} {'gold':>5} {'shown':>5}  {'P':>5} {'R':>5} {'F1':>5} "

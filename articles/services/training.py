@@ -35,8 +35,9 @@ from articles.types import User
 logger = logging.getLogger(__name__)
 
 _UNFINISHED = (TaggerVersion.State.PENDING, TaggerVersion.State.RUNNING)
-# Re-scorers already read, by version id: a version's numbers never change.
-_LOADED: dict[int, RescoredTagger] = {}
+# Re-scorers already read, by version id, project and number: a version's numbers never change
+# (the project and number too guard against ids reused after a database is emptied).
+_LOADED: dict[tuple[int, int, int], RescoredTagger] = {}
 
 
 def project_tagger(project: Project, tagger: str | None = None) -> Tagger:
@@ -50,12 +51,13 @@ def project_tagger(project: Project, tagger: str | None = None) -> Tagger:
     if active is None:
         return engine
     version_id, number = active
-    loaded = _LOADED.get(version_id)
+    key = (version_id, project.pk, number)
+    loaded = _LOADED.get(key)
     if loaded is None:
         numbers = TaggerVersion.objects.values_list("model", flat=True).get(pk=version_id)
         # An active version always has its numbers (a check constraint says so).
         loaded = RescoredTagger(Rescorer.from_dict(numbers or {}), f"p{project.pk}v{number}")
-        _LOADED[version_id] = loaded
+        _LOADED[key] = loaded
     if loaded.rescorer.base != tagger_id(engine):
         return engine  # fitted on other rules: stale until retrained
     return loaded

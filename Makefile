@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-# Optional extras to install beside the dev tools; CI adds spacy so the DocBin export is
-# read back by spaCy itself.
-EXTRAS ?= dev
+# Optional extras to install beside the dev tools: learning (scikit-learn, for the embedded
+# worker's re-scorer trainings); CI adds spacy so the DocBin export is read back by spaCy.
+EXTRAS ?= dev,learning
 # Where `make run` serves: `make run PORT=8080`, or `make run ADDR=0.0.0.0:8080` for other
 # machines (their name for this one must be in ALLOWED_HOSTS).
 PORT   ?= 8000

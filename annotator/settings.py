@@ -404,6 +404,40 @@ IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 20, minimum=1)
 # these host names or addresses are fetched anyway (e.g. an intranet news archive).
 IMPORT_URL_ALLOWED_HOSTS = env_list("IMPORT_URL_ALLOWED_HOSTS", [])
 
+# Tagging: the per-project re-scorer, and the optional "llm" tagger.
+# A project's re-scorer is retrained after this many new decisions (accept, reject, edit,
+# span drawn) by its editors; 0 turns automatic retraining off (POST .../tagger/train/ still
+# works).
+TAGGER_RETRAIN_EVERY = env_int("TAGGER_RETRAIN_EVERY", 200)
+# Articles read for one training, the most recently decided first.
+TAGGER_TRAIN_MAX_ARTICLES = env_int("TAGGER_TRAIN_MAX_ARTICLES", 2000, minimum=1)
+# A training pending or running longer than this was lost (broker down, worker killed): the
+# next training request marks it failed and starts another.
+TAGGER_TRAIN_LOST_SECONDS = env_int("TAGGER_TRAIN_LOST_SECONDS", 3600, minimum=1)
+# Any OpenAI-compatible chat-completions endpoint: the base URL (".../v1") or the full
+# ".../chat/completions" URL (Azure: the deployment's URL with ?api-version=...).
+LLM_TAGGER_URL = os.environ.get("LLM_TAGGER_URL", "")
+LLM_TAGGER_MODEL = os.environ.get("LLM_TAGGER_MODEL", "")
+LLM_TAGGER_KEY = os.environ.get("LLM_TAGGER_KEY", "")
+# How the key is sent: "bearer" (Authorization: Bearer KEY) or "api-key" (Azure's header).
+LLM_TAGGER_AUTH = env_str("LLM_TAGGER_AUTH", "bearer")
+if LLM_TAGGER_AUTH not in ("bearer", "api-key"):
+    raise ImproperlyConfigured(f"LLM_TAGGER_AUTH={LLM_TAGGER_AUTH!r}: use bearer or api-key.")
+LLM_TAGGER_TIMEOUT = env_int("LLM_TAGGER_TIMEOUT", 120, minimum=1)
+LLM_TAGGER_RETRIES = env_int("LLM_TAGGER_RETRIES", 3)
+# Requests per minute, per worker process (0: no limit).
+LLM_TAGGER_RATE_LIMIT = env_int("LLM_TAGGER_RATE_LIMIT", 60)
+# An article's paragraphs go to the model in batches of at most this many characters.
+LLM_TAGGER_BATCH_CHARS = env_int("LLM_TAGGER_BATCH_CHARS", 12000, minimum=500)
+LLM_TAGGER_MAX_TOKENS = env_int("LLM_TAGGER_MAX_TOKENS", 4096, minimum=1)
+# "json_schema" (OpenAI, vLLM, llama.cpp), "json_object" (also Ollama) or "none".
+LLM_TAGGER_RESPONSE_FORMAT = env_str("LLM_TAGGER_RESPONSE_FORMAT", "json_object")
+if LLM_TAGGER_RESPONSE_FORMAT not in ("json_schema", "json_object", "none"):
+    raise ImproperlyConfigured(
+        f"LLM_TAGGER_RESPONSE_FORMAT={LLM_TAGGER_RESPONSE_FORMAT!r}: use json_schema, "
+        "json_object or none."
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 PRETAG = "articles.pretag_articles"
 SNAPSHOT = "articles.snapshot_build"
 SWEEP = "articles.sweep"
+TRAINING = "articles.train_tagger"
 
 # What sending raises when the broker is down or refuses the message (kombu wraps transport
 # errors in its own; a socket error can still escape from some transports).
@@ -110,5 +111,18 @@ def enqueue_snapshot(snapshot_id: int) -> None:
             logger.warning(
                 "Broker unreachable; snapshot %s left for the sweep: %s", snapshot_id, error
             )
+
+    transaction.on_commit(after_commit, robust=True)
+
+
+def enqueue_training(version_id: int) -> None:
+    """Queue a re-scorer training after commit; a broker error is logged, not raised (the
+    version stays pending and is marked lost by the next training request)."""
+
+    def after_commit() -> None:
+        try:
+            send(TRAINING, version_id)
+        except Exception as error:
+            logger.warning("Broker unreachable; training %s not sent: %s", version_id, error)
 
     transaction.on_commit(after_commit, robust=True)

@@ -20,6 +20,7 @@ from articles.importing import Record
 from articles.models import Article, Project
 from articles.services import articles_import_unchecked
 from articles.tagging import get_tagger
+from articles.tagging.rescoring import rescored_from_file
 from benchmarks import seeding
 from benchmarks.cli import Output
 from benchmarks.errors import BenchmarkError
@@ -32,6 +33,12 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--text", type=Path, required=True, help="UTF-8 file: title line, body.")
     parser.add_argument("--spans", type=int, default=25, help="Spans per article on import.")
     parser.add_argument("--tagger", default=None)
+    parser.add_argument(
+        "--rescorer",
+        type=Path,
+        default=None,
+        help="A re-scorer's numbers (simulate_editor --save-model): time the rules with it.",
+    )
     parser.add_argument(
         "--concurrency", type=int, default=os.cpu_count() or 2, help="Worker processes."
     )
@@ -54,6 +61,11 @@ def run(options: argparse.Namespace, out: Output) -> None:
     body = body.strip("\n") or title
     count = options.articles
     tagger = get_tagger(options.tagger or settings.DEFAULT_TAGGER)
+    if options.rescorer is not None:
+        try:
+            tagger = rescored_from_file(options.rescorer)
+        except ValueError as error:
+            raise BenchmarkError(str(error)) from None
     texts = _variants(body, count)
     out(
         f"Text: {options.text} ({len(body)} characters); {count} articles; "

@@ -353,6 +353,15 @@ ROWS: list[Row] = [
     ),
     Row("DELETE", "api/projects/<int:project_id>/members/<str:username>/", api(ADMIN, 204)),
     Row("POST", "api/projects/<int:project_id>/pretag/", api(EDITOR, 202), body={}),
+    # The learning pre-tagger: members read, editors train, admins choose the active version.
+    Row("GET", "api/projects/<int:project_id>/tagger/", api(VIEWER)),
+    Row("POST", "api/projects/<int:project_id>/tagger/train/", api(EDITOR, 202), body={}),
+    Row(
+        "POST",
+        "api/projects/<int:project_id>/tagger/activate/",
+        api(ADMIN, 200),
+        body={"version": None},
+    ),
     # Labels.
     Row("GET", "api/projects/<int:project_id>/labels/", api(VIEWER)),
     Row(

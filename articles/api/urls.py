@@ -18,6 +18,7 @@ from articles.api import (
     projects,
     spans,
     stats,
+    tagger,
 )
 
 
@@ -43,6 +44,7 @@ urlpatterns = [
     *spans.urlpatterns,
     *imports.urlpatterns,
     *exports.urlpatterns,
+    *tagger.urlpatterns,
     *assignments.urlpatterns,
     *agreement.urlpatterns,
     *adjudication.urlpatterns,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from articles.models import Span, SpanEvent
+from articles.services.training import decision_noted
 from articles.types import User
 
 
@@ -46,6 +47,8 @@ def span_record(
 ) -> None:
     """One history row for one change of ``span`` (after the change, before a deletion)."""
     _event(span, actor, action, before).save()
+    if actor is not None and action != SpanEvent.Action.DELETE:
+        decision_noted(project_id=span.article.project_id)
 
 
 def spans_record_created(spans: Iterable[Span], *, actor: User | None) -> int:

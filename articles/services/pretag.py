@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,9 +22,10 @@ from articles.errors import DomainError
 from articles.models import Article, Label, Project, Role, Span, SpanEvent
 from articles.services.heartbeat import Heartbeat, claimable, lost
 from articles.services.rows import SpanRow, span_rows_insert
+from articles.services.training import pretag_reports_store, project_tagger
 from articles.spans import SpanRangeError, span_bounds
 from articles.tagging import Suggestion, get_tagger
-from articles.tagging.base import TaggerError, tagger_id
+from articles.tagging.base import ReportingTagger, TaggerError, tagger_id
 from articles.types import User
 
 logger = logging.getLogger(__name__)
@@ -128,6 +130,7 @@ class _Tagged:
     article: Article
     version: str
     suggestions: list[Suggestion]
+    report: dict[str, Any] | None = None
 
 
 def _store(tagged: list[_Tagged]) -> list[PretagResult]:
@@ -191,6 +194,9 @@ def _store(tagged: list[_Tagged]) -> list[PretagResult]:
                 )
             )
         span_rows_insert(rows)
+        pretag_reports_store(
+            [(item.article.pk, item.version, item.report) for item in tagged if item.report]
+        )
         now = timezone.now()
         for version, article_ids in by_version.items():
             Article.objects.filter(pk__in=article_ids).update(
@@ -204,7 +210,11 @@ def _store(tagged: list[_Tagged]) -> list[PretagResult]:
 
 
 def _run_tagger(article: Article, tagger: str | None) -> _Tagged:
-    engine = get_tagger(pretag_tagger_name(article.project, tagger))
+    # The project's own tagger includes its active re-scorer; a named one runs as it is.
+    engine = project_tagger(article.project, tagger)
+    if isinstance(engine, ReportingTagger):
+        suggestions, report = engine.tag_report(article.text)
+        return _Tagged(article, tagger_id(engine), suggestions, report)
     return _Tagged(article, tagger_id(engine), engine.tag(article.text))
 
 

@@ -54,6 +54,14 @@ class Tagger(Protocol):
     def tag(self, text: str) -> list[Suggestion]: ...
 
 
+@runtime_checkable
+class ReportingTagger(Tagger, Protocol):
+    """A tagger with something to record about each run (the LLM tagger: tokens, spans it
+    could not find in the text), stored beside the article's suggestions."""
+
+    def tag_report(self, text: str) -> tuple[list[Suggestion], dict[str, Any]]: ...
+
+
 def tagger_id(tagger: Tagger) -> str:
     """``name@version``, stored on each suggestion and on the article."""
     return f"{tagger.name}@{tagger.version}"

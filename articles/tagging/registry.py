@@ -42,7 +42,8 @@ def _load_builtin() -> None:
     if _loaded:
         return
     _loaded = True
-    from articles.tagging import http, rules
+    from articles.tagging import http, llm, rules
 
     register(rules.RulesTagger.name, rules.RulesTagger)
     register(http.HttpTagger.name, http.HttpTagger)
+    register(llm.LlmTagger.name, llm.LlmTagger)

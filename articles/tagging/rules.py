@@ -336,6 +336,13 @@ class RulesTagger:
 
 def candidates(text: str) -> list[Suggestion]:
     """The rules' suggestions with ``rule`` and ``cue`` set and no confidence yet."""
+    return candidates_and_paragraphs(text)[0]
+
+
+def candidates_and_paragraphs(text: str) -> tuple[list[Suggestion], list[Paragraph]]:
+    """``candidates`` and the paragraphs (with sentences) whose sentences were labelled (not
+    headings, bylines, bios or disclaimers), so a re-scorer (``articles.tagging.rescoring``)
+    need not segment and sort the text again."""
     paras = paragraphs(text)
     quotes = _direct_quotes(text, paras)
     indirect = _indirect_quotes(text, paras, quotes)
@@ -358,12 +365,14 @@ def candidates(text: str) -> list[Suggestion]:
         )
     # A hedge inside a direct quote is the speaker's, not the author's speculation.
     quoted = [(q.start, q.end) for q in quotes]
+    labelled: list[Paragraph] = []
     for index, para in enumerate(paras):
         if _is_heading(text, para) or _is_boilerplate_para(text, para, index, len(paras)):
             continue
+        labelled.append(para)
         for start, end in para.sentences:
             result.extend(_label_sentence(text, start, end, reported, quoted))
-    return _no_same_label_overlap(result)
+    return _no_same_label_overlap(result), labelled
 
 
 # --- quotes --------------------------------------------------------------------------------

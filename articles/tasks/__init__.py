@@ -7,4 +7,5 @@ from articles.tasks import (
     pretag,  # noqa: F401
     snapshots,  # noqa: F401
     sweep,  # noqa: F401
+    training,  # noqa: F401
 )

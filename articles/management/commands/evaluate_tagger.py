@@ -14,6 +14,7 @@ from articles.errors import DomainError
 from articles.tagging import get_tagger
 from articles.tagging.base import tagger_id
 from articles.tagging.evaluation import evaluate
+from articles.tagging.rescoring import rescored_from_file
 from articles.text import normalize_text
 
 
@@ -45,6 +46,12 @@ class Command(BaseCommand):
         parser.add_argument("gold", type=Path)
         parser.add_argument("--tagger", default=None, help="Tagger name (default DEFAULT_TAGGER).")
         parser.add_argument("--predictions", type=Path, help="Write predictions as JSONL here.")
+        parser.add_argument(
+            "--rescorer",
+            type=Path,
+            help="A re-scorer's numbers (as simulate_editor --save-model writes them): score "
+            "the rules with it.",
+        )
         parser.add_argument("--json", action="store_true", help="Print metrics as JSON.")
         parser.add_argument(
             "--labels",
@@ -62,6 +69,11 @@ class Command(BaseCommand):
             tagger = get_tagger(options["tagger"] or settings.DEFAULT_TAGGER)
         except DomainError as error:
             raise CommandError(error.message) from None
+        if options["rescorer"]:
+            try:
+                tagger = rescored_from_file(options["rescorer"])
+            except ValueError as error:
+                raise CommandError(str(error)) from None
         labels = _labels(options["labels"])
         gold = _read_gold(options["gold"])
         pairs = []

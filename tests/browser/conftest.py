@@ -81,3 +81,27 @@ def page(context: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+
+
+@pytest.fixture
+def seeded(project: Any) -> dict[str, Any]:
+    """The bridge article with three suggestions, and a second article to go on to."""
+    from tests.browser.helpers import BRIDGE, span_of
+    from tests.factories import make_article, make_suggestion
+
+    article = make_article(project, BRIDGE, title="Bridge")
+    following = make_article(project, "The next article to annotate.", title="Next one")
+    claim = make_suggestion(
+        article, "claim", *span_of(BRIDGE, "Officials said the bridge 🌉 opened in 2019.")
+    )
+    spec = make_suggestion(
+        article, "speculation", *span_of(BRIDGE, "It may close next year."), attrs={"cue": "may"}
+    )
+    quote = make_suggestion(
+        article,
+        "quote",
+        *span_of(BRIDGE, "the budget had doubled"),
+        attrs={"speaker": "Ana Lima", "direct": False},
+        confidence=0.6,
+    )
+    return {"article": article, "next": following, "claim": claim, "spec": spec, "quote": quote}

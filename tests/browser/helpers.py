@@ -51,3 +51,16 @@ SELECT_JS = """([u0, u1]) => {
 def select_text(page: Any, text: str, start_cp: int, end_cp: int) -> str:
     """Select [start_cp, end_cp) of the article text with a DOM Range on its text nodes."""
     return page.evaluate(SELECT_JS, [utf16(text, start_cp), utf16(text, end_cp)])
+
+
+# The article both editor test files work on: an emoji, a ZWJ sequence, two paragraphs.
+BRIDGE = (
+    "Officials said the bridge 🌉 opened in 2019. It may close next year.\n\n"
+    '"We are ready," said Ana Lima 👩🏽\u200d🔬, adding that the budget had doubled.'
+)
+
+
+def span_of(text: str, phrase: str) -> tuple[int, int]:
+    """The code-point range of ``phrase`` in ``text``."""
+    start = text.index(phrase)
+    return start, start + len(phrase)

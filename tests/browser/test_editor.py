@@ -6,41 +6,11 @@ import pytest
 
 from articles.models import Review, Span
 from articles.services import span_update
-from tests.browser.helpers import idle, login, open_editor, select_text
+from tests.browser.helpers import idle, login, open_editor, select_text, span_of
 from tests.browser.helpers import utf16 as utf16_offset
-from tests.factories import PASSWORD, make_article, make_suggestion
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-TEXT = (
-    "Officials said the bridge 🌉 opened in 2019. It may close next year.\n\n"
-    '"We are ready," said Ana Lima 👩🏽‍🔬, adding that the budget had doubled.'
-)
-
-
-def span_of(article, phrase: str) -> tuple[int, int]:
-    start = article.text.index(phrase)
-    return start, start + len(phrase)
-
-
-@pytest.fixture
-def seeded(project):
-    article = make_article(project, TEXT, title="Bridge")
-    following = make_article(project, "The next article to annotate.", title="Next one")
-    claim = make_suggestion(
-        article, "claim", *span_of(article, "Officials said the bridge 🌉 opened in 2019.")
-    )
-    spec = make_suggestion(
-        article, "speculation", *span_of(article, "It may close next year."), attrs={"cue": "may"}
-    )
-    quote = make_suggestion(
-        article,
-        "quote",
-        *span_of(article, "the budget had doubled"),
-        attrs={"speaker": "Ana Lima", "direct": False},
-        confidence=0.6,
-    )
-    return {"article": article, "next": following, "claim": claim, "spec": spec, "quote": quote}
 
 
 def api_spans(page, base: str, article_id: int) -> list[dict]:
@@ -63,7 +33,7 @@ def test_editor_flow_by_selection_keys_and_mouse(page, live_server, teammate, se
     assert page.locator("[data-article-text]").text_content() == article.text
 
     # Create a quote after an astral character (the bridge emoji) by selection + "2".
-    start, end = span_of(article, "We are ready,")
+    start, end = span_of(article.text, "We are ready,")
     assert select_text(page, article.text, start, end) == "We are ready,"
     page.keyboard.press("2")
     idle(page)
@@ -263,7 +233,7 @@ def test_undo_brings_back_deleted_span_and_earlier_decision(page, live_server, t
     base = live_server.url
     login(page, base, "teammate", PASSWORD)
     open_editor(page, base, article.pk)
-    start, end = span_of(article, "Ana Lima")
+    start, end = span_of(article.text, "Ana Lima")
     select_text(page, article.text, start, end)
     page.keyboard.press("1")
     idle(page)

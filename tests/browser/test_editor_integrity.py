@@ -9,40 +9,12 @@ import pytest
 
 from articles.models import Article, Review, Span
 from articles.services import span_decide, span_update
-from tests.browser.helpers import idle, login, open_editor, select_text
+from tests.browser.helpers import BRIDGE, idle, login, open_editor, select_text, span_of
 from tests.factories import PASSWORD, make_article, make_suggestion
 
 pytestmark = pytest.mark.browser
 
-TEXT = (
-    "Officials said the bridge 🌉 opened in 2019. It may close next year.\n\n"
-    '"We are ready," said Ana Lima 👩🏽‍🔬, adding that the budget had doubled.'
-)
-
-
-def span_of(text: str, phrase: str) -> tuple[int, int]:
-    start = text.index(phrase)
-    return start, start + len(phrase)
-
-
-@pytest.fixture
-def seeded(project):
-    article = make_article(project, TEXT, title="Bridge")
-    following = make_article(project, "The next article to annotate.", title="Next one")
-    claim = make_suggestion(
-        article, "claim", *span_of(TEXT, "Officials said the bridge 🌉 opened in 2019.")
-    )
-    spec = make_suggestion(
-        article, "speculation", *span_of(TEXT, "It may close next year."), attrs={"cue": "may"}
-    )
-    quote = make_suggestion(
-        article,
-        "quote",
-        *span_of(TEXT, "the budget had doubled"),
-        attrs={"speaker": "Ana Lima", "direct": False},
-        confidence=0.6,
-    )
-    return {"article": article, "next": following, "claim": claim, "spec": spec, "quote": quote}
+TEXT = BRIDGE
 
 
 def focus(page, span_id: int) -> None:

@@ -55,6 +55,14 @@ DEFAULT_LABELS: tuple[LabelSpec, ...] = (
 )
 
 
+# The label whose spans are claims (similar-claims lookup): the taggers name labels by name.
+CLAIM_LABEL = "claim"
+
+
+def is_claim_label(name: str) -> bool:
+    return name == CLAIM_LABEL
+
+
 @cache
 def guidelines_text() -> str:
     return GUIDELINES_PATH.read_text(encoding="utf-8")

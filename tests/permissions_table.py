@@ -410,6 +410,7 @@ ROWS: list[Row] = [
     # Spans.
     Row("GET", "api/spans/", api_user(), check=_listed_to_members("article", "article")),
     Row("GET", "api/spans/<int:span_id>/", api(VIEWER)),
+    Row("GET", "api/spans/<int:span_id>/similar/", api(VIEWER)),
     Row(
         "PATCH",
         "api/spans/<int:span_id>/",

@@ -13,7 +13,9 @@ import re
 import signal
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from kombu import Connection
@@ -128,6 +130,27 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+def kill_during_second_batch(project_id: int, kill: Callable[[], object]) -> dict[str, int]:
+    """Call ``kill`` once the first batch of 100 is stored and the next one is running; the
+    pre-tag states at that moment (some article must still be running)."""
+    wait_until(
+        lambda: (
+            states(project_id).get("done", 0) >= 100 and states(project_id).get("running", 0) > 0
+        ),
+        60,
+        "a batch running after the first one is done",
+    )
+    kill()
+    at_kill = states(project_id)
+    assert at_kill.get("running"), f"the batch finished before the kill: {at_kill}"
+    return at_kill
+
+
+def kill_pool_process(worker: Any) -> None:
+    (pool_process,) = worker.children()
+    os.kill(pool_process, signal.SIGKILL)
+
+
 def test_worker_killed_mid_batch_heals_by_itself(tmp_path: Path, media: Path) -> None:
     """300 articles in batches of 100; the worker is SIGKILLed while a batch is running. A
     second worker with beat finishes the queue and the sweep re-sends the killed batch once
@@ -143,17 +166,7 @@ def test_worker_killed_mid_batch_heals_by_itself(tmp_path: Path, media: Path) ->
             first = app.worker("first")
             import_file(base, token, project_id, texts)
             # Mid-batch: the first batch stored, the second being tagged.
-            wait_until(
-                lambda: (
-                    states(project_id).get("done", 0) >= 100
-                    and states(project_id).get("running", 0) > 0
-                ),
-                60,
-                "a batch running after the first one is done",
-            )
-            first.kill()
-            at_kill = states(project_id)
-            assert at_kill.get("running"), f"the batch finished before the kill: {at_kill}"
+            at_kill = kill_during_second_batch(project_id, first.kill)
             lost_messages = unacked_pretags(broker)
             assert len(lost_messages) == 1, lost_messages  # the killed worker's batch
             (lost_task,) = lost_messages.values()
@@ -226,18 +239,7 @@ def test_pool_process_killed_mid_batch_is_taken_over_at_once(tmp_path: Path, med
             base = app.web()
             worker = app.worker("worker")
             import_file(base, token, project_id, texts)
-            wait_until(
-                lambda: (
-                    states(project_id).get("done", 0) >= 100
-                    and states(project_id).get("running", 0) > 0
-                ),
-                60,
-                "a batch running after the first one is done",
-            )
-            (pool_process,) = worker.children()
-            os.kill(pool_process, signal.SIGKILL)
-            at_kill = states(project_id)
-            assert at_kill.get("running"), f"the batch finished before the kill: {at_kill}"
+            at_kill = kill_during_second_batch(project_id, lambda: kill_pool_process(worker))
             killed_at = time.monotonic()
             wait_until(lambda: states(project_id) == {"done": 300}, 60, "every article done")
             healed_after = time.monotonic() - killed_at
@@ -289,17 +291,7 @@ def test_worker_killed_on_rabbitmq_is_taken_over_at_once(
         base = app.web()
         first = app.worker("first")
         import_file(base, token, project_id, texts)
-        wait_until(
-            lambda: (
-                states(project_id).get("done", 0) >= 100
-                and states(project_id).get("running", 0) > 0
-            ),
-            60,
-            "a batch running after the first one is done",
-        )
-        first.kill()
-        at_kill = states(project_id)
-        assert at_kill.get("running"), f"the batch finished before the kill: {at_kill}"
+        at_kill = kill_during_second_batch(project_id, first.kill)
         killed_at = time.monotonic()
         second = app.worker("second")
         wait_until(lambda: states(project_id) == {"done": 300}, 60, "every article done")
@@ -427,17 +419,7 @@ def test_embedded_mode_killed_mid_batch_finishes_when_run_again(
     with stack(tmp_path, "filesystem://", PRETAG_BATCH_SIZE="100", **FAST) as app:
         base, first = app.embedded()
         import_file(base, token, project_id, texts)
-        wait_until(
-            lambda: (
-                states(project_id).get("done", 0) >= 100
-                and states(project_id).get("running", 0) > 0
-            ),
-            60,
-            "a batch running after the first one is done",
-        )
-        first.kill()
-        at_kill = states(project_id)
-        assert at_kill.get("running"), f"the batch finished before the kill: {at_kill}"
+        at_kill = kill_during_second_batch(project_id, first.kill)
         killed_at = time.monotonic()
         _, second = app.embedded()
         wait_until(lambda: states(project_id) == {"done": 300}, 60, "every article done")

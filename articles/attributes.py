@@ -4,10 +4,14 @@ A label declares its attributes as data (``Label.attributes``), so the editor, t
 the exports never test label names. Each declaration is a JSON object:
 
 - ``name``: the key in ``Span.attrs`` (lowercase letters, digits, ``_``);
-- ``type``: ``text``, ``boolean`` or ``choice`` (with ``choices``, a list of strings);
+- ``type``: ``text``, ``boolean``, ``choice`` (with ``choices``, a list of strings) or
+  ``url`` (an absolute http(s) address);
 - ``title``: what the editor shows beside the field; ``help``: an optional hint;
 - ``in_text`` (``text`` only): the value names words of the article (a quote's speaker);
   picking them in the text stores their offsets as ``<name>_start`` / ``<name>_end``.
+
+A claim's ``verdict`` is a choice whose ``choices`` ARE the project's rating scale, ordered
+best to worst (editable on the labels page); ``unverifiable`` is off the scale.
 
 Every label also has a free-text note (``Span.note``), which is not an attribute.
 """
@@ -16,11 +20,13 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from articles.errors import DomainError
 from articles.spans import check_range
 
-ATTRIBUTE_TYPES = ("text", "boolean", "choice")
+ATTRIBUTE_TYPES = ("text", "boolean", "choice", "url")
+TEXT_MAX = 2000
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _KEYS = {"name", "type", "title", "help", "choices", "in_text"}
 
@@ -33,6 +39,18 @@ SPEAKER = {
 }
 DIRECT = {"name": "direct", "type": "boolean", "title": "direct quote"}
 CUE = {"name": "cue", "type": "text", "title": "Cue", "help": "e.g. may, perhaps"}
+RATING_SCALE = ("true", "mostly true", "mixed", "misleading", "false", "unverifiable")
+# Verdicts a reader cannot place on a true-to-false scale; they carry no numeric rating.
+OFF_SCALE = frozenset({"unverifiable"})
+VERDICT = {
+    "name": "verdict",
+    "type": "choice",
+    "title": "Verdict",
+    "help": "the project's rating scale, best to worst",
+    "choices": list(RATING_SCALE),
+}
+VERDICT_NOTE = {"name": "verdict_note", "type": "text", "title": "Verdict explanation"}
+FACT_CHECK_URL = {"name": "fact_check_url", "type": "url", "title": "Fact-check URL"}
 
 
 def attributes_clean(value: Any) -> list[dict[str, Any]]:
@@ -87,10 +105,42 @@ def attributes_clean(value: Any) -> list[dict[str, Any]]:
     return cleaned
 
 
+def is_http_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+
+
+def _value_check(declaration: dict[str, Any], value: Any) -> None:
+    """A declared attribute's value has its type; unset (None, or "" for text-like) is fine."""
+    name, kind = declaration["name"], declaration["type"]
+    if value is None:
+        return
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise DomainError(f"'{name}' must be true or false.", field="attrs")
+        return
+    if not isinstance(value, str):
+        raise DomainError(f"'{name}' must be a string.", field="attrs")
+    if value == "":
+        return
+    if len(value) > TEXT_MAX:
+        raise DomainError(f"'{name}' is longer than {TEXT_MAX} characters.", field="attrs")
+    if kind == "choice" and value not in declaration.get("choices", ()):
+        raise DomainError(
+            f"'{name}' must be one of: {', '.join(declaration.get('choices', ()))}.",
+            field="attrs",
+        )
+    if kind == "url" and not is_http_url(value):
+        raise DomainError(f"'{name}' must be an http(s) address.", field="attrs")
+
+
 def attrs_check(text: str, attrs: dict[str, Any], declarations: list[dict[str, Any]]) -> None:
-    """Check the offsets an ``in_text`` attribute carries: both or neither, inside the
+    """Check declared attributes' values (keys the label does not declare are kept as they
+    are), and the offsets an ``in_text`` attribute carries: both or neither, inside the
     text, and pointing at the words the value says (a stale pair is refused, not kept)."""
     for declaration in declarations:
+        if declaration["name"] in attrs:
+            _value_check(declaration, attrs[declaration["name"]])
         if not declaration.get("in_text"):
             continue
         name = declaration["name"]

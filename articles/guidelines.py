@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from articles.attributes import CUE, DIRECT, SPEAKER
+from articles.attributes import CUE, DIRECT, FACT_CHECK_URL, SPEAKER, VERDICT, VERDICT_NOTE
 
 GUIDELINES_PATH = Path(__file__).with_name("guidelines.md")
 
@@ -29,7 +29,9 @@ DEFAULT_LABELS: tuple[LabelSpec, ...] = (
         "solid",
         "1",
         "A clause or sentence asserting something as fact, in a way evidence could support "
-        "or refute. Not questions, value judgements, hedged statements, bylines or bios.",
+        "or refute. Not questions, value judgements, hedged statements, bylines or bios. "
+        "Attributes: verdict, verdict_note, fact_check_url.",
+        (VERDICT, VERDICT_NOTE, FACT_CHECK_URL),
     ),
     LabelSpec(
         "quote",

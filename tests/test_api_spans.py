@@ -271,3 +271,18 @@ def test_span_output_matches_declared_fields(teammate, article):
     for span in (suggestion, row):
         serializer = SpanOut(span)
         assert serializer.data == dict(ModelSerializer.to_representation(serializer, span))
+
+
+def test_patch_verdict_is_checked_and_saved(client_for, teammate, article):
+    row = make_human_span(article, teammate, "claim", 0, 10)
+    url = f"/api/spans/{row.pk}/"
+    bad = client_for(teammate).patch(
+        url, {"version": 1, "attrs": {"verdict": "sort of"}}, format="json"
+    )
+    assert bad.status_code == 400 and "verdict" in str(bad.json()["attrs"])
+    ok = client_for(teammate).patch(
+        url,
+        {"version": 1, "attrs": {"verdict": "false", "fact_check_url": "https://x.org/c"}},
+        format="json",
+    )
+    assert ok.status_code == 200 and ok.json()["attrs"]["verdict"] == "false"

@@ -56,7 +56,7 @@ def test_editor_page_inlines_text_labels_and_my_view(client, teammate, article):
     assert [label["hotkey"] for label in data["labels"]] == ["1", "2", "3"]
     # Labels declare what their spans carry, so the page never tests label names.
     assert [[a["name"] for a in label["attributes"]] for label in data["labels"]] == [
-        [],
+        ["verdict", "verdict_note", "fact_check_url"],
         ["speaker", "direct"],
         ["cue"],
     ]

@@ -16,8 +16,12 @@ from articles.types import SignedInRequest
 
 class SimilarIn(StrictInput):
     project = id_field(required=False)
-    min_score = serializers.FloatField(required=False, min_value=0.0, max_value=1.0, default=0.3)
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=10)
+    min_score = serializers.FloatField(
+        required=False, min_value=0.0, max_value=1.0, default=SimilarQuery.min_score
+    )
+    limit = serializers.IntegerField(
+        required=False, min_value=1, max_value=50, default=SimilarQuery.limit
+    )
 
 
 class SimilarView(APIView):

@@ -266,6 +266,10 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("Set one of EMAIL_USE_TLS (STARTTLS) and EMAIL_USE_SSL, not both.")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "annotator@localhost")
+# Password-reset e-mails per hour, per mailbox (beyond it nothing is sent, and the page looks
+# the same) and per client address (beyond it, 429): articles/reset_limits.py says why.
+PASSWORD_RESETS_PER_MAILBOX = env_int("PASSWORD_RESETS_PER_MAILBOX", 3, minimum=1)
+PASSWORD_RESETS_PER_IP = env_int("PASSWORD_RESETS_PER_IP", 10, minimum=1)
 
 # Celery: the embedded default is kombu's filesystem transport, so a worker runs with no server.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +22,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
-from articles import lockout
+from articles import lockout, reset_limits
 from articles.models import Membership
 from articles.services.tokens import token_regenerate, token_revoke
 from articles.types import SignedInHttpRequest
@@ -100,6 +100,17 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "account/password_reset_email.txt"
     subject_template_name = "account/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        address_ok, mailbox_ok = reset_limits.record(self.request, form.cleaned_data["email"])
+        if not address_ok:
+            form.add_error(None, reset_limits.TOO_MANY_MESSAGE)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        if not mailbox_ok:  # the same page as a sent mail: the form tells nothing of accounts
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -712,3 +712,14 @@ class PretagReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tagger} on article {self.article_id}"
+
+
+class PasswordResetRequest(models.Model):
+    """One request of a password-reset e-mail, counted by ``articles.reset_limits``."""
+
+    mailbox = models.CharField(max_length=64, help_text="SHA-256 of the lower-cased address.")
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Password reset asked at {self.created_at:%Y-%m-%d %H:%M}"

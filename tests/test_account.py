@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.db.models import F
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
@@ -217,3 +218,43 @@ def test_reset_mail_goes_out_over_smtp(client, mailed_owner, settings):
     link = LINK.search(received.data).group(1)
     assert set_new_password(client, link).status_code == 302
     assert Client().login(username="owner", password=NEW_PASSWORD)
+
+
+def test_resets_per_mailbox_are_capped_without_telling(client, mailed_owner, settings):
+    settings.PASSWORD_RESETS_PER_MAILBOX = 2
+    for n, address in enumerate(["owner@example.org", "OWNER@example.org ", "owner@example.org"]):
+        sent = Client(REMOTE_ADDR=f"192.0.2.{n + 1}").post(
+            "/accounts/password/reset/", {"email": address}
+        )
+        assert sent.status_code == 302 and sent["Location"] == "/accounts/password/reset/sent/"
+    assert len(mail.outbox) == 2  # the third looked the same and sent nothing
+
+
+def test_resets_per_client_address_are_refused_with_429(client, mailed_owner, settings):
+    settings.PASSWORD_RESETS_PER_IP = 2
+    assert ask_reset(client, "nobody@example.org").status_code == 302
+    assert ask_reset(client, "someone@example.org").status_code == 302
+    refused = ask_reset(client)
+    assert refused.status_code == 429
+    assert b"Too many password resets were asked from this address" in refused.content
+    assert mail.outbox == []
+    elsewhere = Client(REMOTE_ADDR="198.51.100.7").post(
+        "/accounts/password/reset/", {"email": "owner@example.org"}
+    )
+    assert elsewhere.status_code == 302 and len(mail.outbox) == 1
+
+
+def test_reset_counts_expire_after_the_hour_and_hold_no_address(client, mailed_owner, settings):
+    from datetime import timedelta
+
+    from articles.models import PasswordResetRequest
+
+    settings.PASSWORD_RESETS_PER_MAILBOX = 1
+    ask_reset(client)
+    assert not PasswordResetRequest.objects.filter(mailbox__icontains="example").exists()
+    ask_reset(client)
+    assert len(mail.outbox) == 1
+    PasswordResetRequest.objects.update(created_at=F("created_at") - timedelta(hours=2))
+    ask_reset(client)
+    assert len(mail.outbox) == 2
+    assert PasswordResetRequest.objects.count() == 1  # the expired ones were deleted

@@ -634,7 +634,7 @@ class TaggerVersion(models.Model):
     """One training of a project's re-scorer (``articles.tagging.training``): its state as a
     Celery job, what it was trained on, its held-out figures and its fitted numbers. At most
     one version of a project is active; the project's pre-tagger is then the rules with it,
-    and its suggestions carry ``rules@1.6+p{project}v{number}``."""
+    and its suggestions carry ``rules@1.7+p{project}v{number}``."""
 
     State = JobState
     Trigger = TrainingTrigger

@@ -312,3 +312,59 @@ def test_apposition_after_the_speaker_and_a_clause_after_said():
         ("the talks would resume in May", "Anna Berg", 0)
     ]
     assert spans(text, "speculation") == []
+
+
+def quotes(text: str) -> list[tuple[str, str]]:
+    """(reported words, speaker) of each quote, in text order."""
+    return [(content, attrs["speaker"]) for content, attrs in spans(text, "quote")]
+
+
+def test_auxiliaries_and_adverbs_between_speaker_and_verb():
+    assert quotes("Kelly has long said that the bridge toll pays for the repairs.") == [
+        ("the bridge toll pays for the repairs", "Kelly")
+    ]
+    assert quotes("The union privately argued that, if talks fail, a strike would follow.") == [
+        ("if talks fail, a strike would follow", "The union")
+    ]
+
+
+def test_groups_of_people_and_people_named_by_what_they_are():
+    text = "Though the numbers are small, analysts say they point to a slowing economy."
+    assert quotes(text) == [("they point to a slowing economy", "analysts")]
+    text = "A former deputy mayor of the northern city says the budget was never balanced."
+    assert quotes(text) == [("the budget was never balanced", "A former deputy mayor")]
+    # A lower-case word that is not a plural noun is no speaker.
+    assert quotes("Whatever happens, everything said here stays secret among us.") == []
+
+
+def test_the_name_speaks_on_either_side_of_an_apposition():
+    text = "Jo Roe, Democrat of Ohio, said the vote had been rushed through the night."
+    assert quotes(text) == [("the vote had been rushed through the night", "Jo Roe")]
+    text = "In a statement, the ministry's spokeswoman, Anna Berg, said the border would stay open."
+    assert quotes(text) == [("the border would stay open", "Anna Berg")]
+
+
+def test_a_reporting_clause_between_commas_leaves_two_spans():
+    text = "The new tax, the minister said, will be cut in half by next spring."
+    assert quotes(text) == [
+        ("The new tax", "the minister"),
+        ("will be cut in half by next spring", "the minister"),
+    ]
+    # A connective is not reported content.
+    text = "But, the minister said, nobody in the cabinet had read the report."
+    assert quotes(text) == [("nobody in the cabinet had read the report", "the minister")]
+
+
+def test_speaker_after_the_words_with_what_they_are():
+    assert quotes("Prices will keep rising all year, said Ana Ruiz, an economist at the bank.") == [
+        ("Prices will keep rising all year", "Ana Ruiz")
+    ]
+    text = '"We are not leaving this square," Lena Park, 34, told the crowd.'
+    assert quotes(text) == [("We are not leaving this square", "Lena Park")]
+
+
+def test_direct_quotes_signed_by_a_dash_or_reported_by_a_speech_verb():
+    text = "Readers wrote to us.\n\n“Nobody asked the people who live here.” ― Tomas Weber"
+    assert quotes(text) == [("Nobody asked the people who live here.", "Tomas Weber")]
+    text = '"Why is the hospital closing now, of all times?" the senator demanded.'
+    assert quotes(text) == [("Why is the hospital closing now, of all times?", "the senator")]

@@ -62,7 +62,7 @@ class VersionOut(serializers.ModelSerializer):
 
 
 class TaggerOut(serializers.Serializer):
-    tagger = serializers.CharField(help_text="What new suggestions record: rules@1.6+p12v3.")
+    tagger = serializers.CharField(help_text="What new suggestions record: rules@1.7+p12v3.")
     active = serializers.IntegerField(allow_null=True, help_text="The active version's number.")
     retrain_every = serializers.IntegerField(help_text="Decisions between automatic trainings.")
     decisions_since_training = serializers.IntegerField()

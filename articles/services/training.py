@@ -6,7 +6,7 @@ A training reads the project's decisions (``selectors.tagger.training_articles``
 with the pure trainer (``articles.tagging.training``) and stores one ``TaggerVersion``; the
 version becomes active when its held-out figures are no worse than the rules alone
 (``should_activate``). A project whose tagger is ``rules`` and that has an active version
-pre-tags with the rules and that re-scorer; its suggestions carry ``rules@1.6+p12v3``.
+pre-tags with the rules and that re-scorer; its suggestions carry ``rules@1.7+p12v3``.
 """
 
 from __future__ import annotations

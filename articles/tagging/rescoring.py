@@ -326,7 +326,7 @@ class LabelModel:
 
 @dataclass(frozen=True, slots=True)
 class Rescorer:
-    base: str  # the tagger whose candidates it was fitted on, "rules@1.6"
+    base: str  # the tagger whose candidates it was fitted on, "rules@1.7"
     labels: dict[str, LabelModel]
     drop_below: float
     add_above: float
@@ -396,7 +396,7 @@ class Rescorer:
 
 
 class RescoredTagger:
-    """The rules tagger with a project's re-scorer: ``tagger_id`` gives ``rules@1.6+p12v3``."""
+    """The rules tagger with a project's re-scorer: ``tagger_id`` gives ``rules@1.7+p12v3``."""
 
     name = "rules"
 

@@ -73,14 +73,24 @@ _NP_CHAR = (
     r"(?:(?:Mr|Mrs|Ms|Dr|Rep|Sen|Gov|Gen|Prof|Rev|Lt|Col|Capt|Sgt|Jr|Sr|St|[A-Z])\.(?=\s?\w)"
     r"|\.(?=\))|[^,.;:!?\"“”«»])"
 )
-_REPORT_AFTER_QUOTE = re.compile(
-    r"^[\s,]*(?:(?P<verb1>" + REPORTING_VERBS + rf")\s+(?P<np1>{_NP_CHAR}+)"
-    rf"|(?P<np2>{_NP_CHAR}+?)\s+(?:" + REPORTING_VERBS + r")\b)",
-)
-_REPORT_VERB = re.compile(r"\s(?:" + REPORTING_VERBS + r"|asked|asks)\b")
-_REPORT_TAIL = re.compile(r"(?:[^.!?\"“”«»]|\.(?=\S)|(?<=[A-Z])\.){0,120}?[:,]\s*")
-_NP_BEFORE = re.compile(rf"{_NP_CHAR}+$")
 _CAPITALISED = r"[A-Z][\w'’.-]*"  # a word of a name: "O'Neill", "J.", "Smith-Jones"
+# Verbs that report spoken words but not a content clause: beside a quote only.
+_SPEECH_VERBS = (
+    "asked|asks|demanded|demands|continued|continues|shouted|shouts|chanted|chants|sang|"
+    "sings|exclaimed|wondered|quipped|joked|jokes|recounted|boasted|boasts|screamed|yelled|"
+    "whispered|interjected|countered|counters|retorted|cautioned|urged|urges|pleaded"
+)
+_QUOTE_VERBS = REPORTING_VERBS + "|" + _SPEECH_VERBS
+# After the closing mark: 'said Jo Roe', 'Jo Roe said', 'Jo Roe, 25, said', 'Jo Roe, a
+# nurse, told me' (the name before the apposition), '― Jo Roe' (a dash signs the words).
+_REPORT_AFTER_QUOTE = re.compile(
+    r"^[\s,]*(?:(?P<verb1>" + _QUOTE_VERBS + rf")\s+(?P<np1>{_NP_CHAR}+)"
+    rf"|(?P<np2>{_NP_CHAR}+?)(?:,\s[^,.;:!?\"“”«»]{{1,100}},)?\s+(?:" + _QUOTE_VERBS + r")\b"
+    rf"|[―—]\s*(?P<np3>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,4}})(?![\w'’-]))",
+)
+_REPORT_VERB = re.compile(r"\s(?:" + _QUOTE_VERBS + r")\b")
+_REPORT_TAIL = re.compile(r"(?:[^.!?\"“”«»]|\.(?=\S)|(?<=[A-Z])\.){0,120}?[:,.]\s*")
+_NP_BEFORE = re.compile(rf"{_NP_CHAR}+$")
 # A sentence whose subject introduces a quote with a colon: the subject (a name, or "the" and
 # up to four words), an optional adverb, a past-tense verb, then no sentence end until ":".
 _COLON_INTRO = re.compile(
@@ -104,7 +114,7 @@ _NAMING_VERB = re.compile(
 )
 # "X said that …", "X told reporters that …", "X says the …" (only with that, to stay precise)
 _INDIRECT = re.compile(
-    r"\b(?P<verb>" + REPORTING_VERBS + r")(?:\s+(?:\w+\s+){0,3}?)?\s*(?:,\s*)?\bthat\s+",
+    r"\b(?P<verb>" + REPORTING_VERBS + r")(?:\s+(?:\w+\s+){0,3}?)?\s*(?:,\s*)?\bthat,?\s+",
 )
 # "X said the plan failed", "X told reporters the plan failed": no "that", so only the verbs
 # that nearly always introduce speech, and a clause that starts like one.
@@ -120,11 +130,23 @@ _CLAUSE_VERB = re.compile(
     r"(?!(?:in|on|at|during|after|before|to|that|so|nothing|something|goodbye|yes|no)\b)"
     r"(?:[\w'’.,-]+\s+){0,8}?(?:is|are|was|were|had|has|have|would|will|could|can|should|"
     r"must|did|does|do|may|might|[a-z]+ed|[a-z]+n['’]t|"
-    r"(?:he|she|it|there|this|that|who)\s+[a-z]+s)\b"
+    r"(?:he|she|it|there|this|that|who)\s+[a-z]+s|"
+    # a clause that opens with a subject pronoun: "say it's too early", "say they plan to"
+    r"(?<!\w)(?:(?:he|she|it|there|that)['’](?:s|d|ll)|(?:he|she|they|we|i|you)"
+    r"(?:['’](?:re|ve|d|ll))?\s+[a-z]+))\b"
 )
+# A one-word source in lower case is a group of people ("experts say", "officials said"), not
+# a fragment ("everything said"): a plural noun.
+_PLURAL_SOURCE = re.compile(r"[a-z]{3,}(?<!ss)(?<!ous)(?<!its|has|was|his)(?<!thu)s")
+# "Anna Berg, a spokeswoman for the ministry, said …", "Jo Roe, Democrat of Ohio, said …"
+# (the name, then what she is), and "the ministry's spokeswoman, Anna Berg, said …" (what
+# she is, then the name): the name speaks. Anchored at the end of what precedes the verb.
+_DESCRIPTION = r"(?:(?:an?|the|who|one|[a-z][\w'’-]*)\s[^,]{2,120}|[A-Z][a-z]+\s+of\s[^,]{2,80})"
 _APPOSITIVE_SUBJECT = re.compile(
-    rf"(?P<np>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}),\s+(?:an?|the|who|which|[a-z][\w-]*)\s"
-    r"[^,]{2,120},"
+    rf"(?:^|(?<=,\s))(?:(?P<np>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}(?:\s\([^()]{{1,20}}\))?)"
+    rf",\s+{_DESCRIPTION}"
+    rf"|(?:[Tt]he|[Aa]n?|[Oo]ne|[A-Z][\w'’-]*['’]s)\s[^,]{{2,120}},\s+"
+    rf"(?P<np2>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})),$"
 )
 # '<content>, the minister said.' / '<content>, said the minister.'
 _POSTPOSED = re.compile(
@@ -141,8 +163,18 @@ _POSTPOSED = re.compile(
     r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|"
     r"today)(?:\s+\w+)?)?"
     r"(?:[.!]?[\"”»’]?$|,\s+(?:adding|saying|as|while|and|but|according|citing|calling|"
-    r"arguing|noting|pointing|referring|speaking|who)\b)"
+    r"arguing|noting|pointing|referring|speaking|who|since|because|although|though|when)\b"
+    # '…, said Jo Roe, a lawyer for the family.': what the speaker is, to the end
+    r"|,\s+(?:an?|the|one)\s[^,.;:!?]{2,120}(?:,[^,.;:!?]{2,80})?[.!]?[\"”»’]?$)"
 )
+# 'The plan, he said, will fail': a reporting clause between commas inside the content.
+_PARENTHETICAL = re.compile(
+    rf",\s+(?P<np>(?:[A-Z]|he\b|she\b|they\b|the\b){_NP_CHAR}{{0,60}}?)\s+(?:has\s+|have\s+)?"
+    r"(?P<verb>said|says|added|argued|warned|claimed|insisted|explained|noted|stressed|"
+    r"wrote|writes|told\s+(?:me|us|him|her|reporters|[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3}))"
+    r"(?:\s+(?:on|in|at|last|this)\s+[^,.;:!?]{1,30})?,\s+"
+)
+_LEAD_ONLY = re.compile(r"(?:and|but|so|yet|or|perhaps|still|then|now|also|however)", re.I)
 _POST_HINT = re.compile(
     r"\b(?:said|says|added|argued|warned|claimed|insisted|explained|noted|stressed|wrote|"
     r"writes|told)\b"
@@ -211,12 +243,17 @@ _LEADING_JUNK = re.compile(
 _TRAILING_ADVERB = re.compile(
     r"(?:\s+(?:now|also|recently|previously|then|later|earlier|once|often|still|already|"
     r"clearly|repeatedly|publicly|himself|herself|themselves|itself|has|have|had|was|were|"
-    r"is|are|will|would|did|does|do|has been|have been))+$",
+    r"is|are|will|would|did|does|do|has been|have been|long|again|first|both|all|"
+    # an adverb in lower case ("privately", "flatly"); a name may end in -ly ("Kelly")
+    r"(?-i:[a-z]{2,}ly)))+$",
     re.IGNORECASE,
 )
 _RELATIVE_APPOSITION = re.compile(r",\s*(?:who|which|whose|whom)\b[^,]*,\s*$")
 _AFFILIATION = re.compile(r"\s(?:of the|at the|from the|at|from)\s")
 _BRACKET_TAIL = re.compile(r"\s*\([^()]{1,20}\)$")
+# "A former Democratic National Committee chairman": a person named by what they are, which
+# may take more words than a name; the head noun ends it in lower case.
+_DESCRIBED_PERSON = re.compile(r"(?:A|An|The|a|an|the)\s(?:[\w'’.-]+\s){2,6}[a-z][\w-]+")
 _NAME_RUN = re.compile(rf"(?:{_CAPITALISED}\s+){{1,3}}{_CAPITALISED}$")
 
 # Hedge cues. Modal cues are ignored inside reported content ("X announced that it would"),
@@ -327,7 +364,7 @@ class RulesTagger:
     """Offline rule tagger; bump ``version`` whenever the rules change."""
 
     name = "rules"
-    version = "1.6"
+    version = "1.7"
 
     def tag(self, text: str) -> list[Suggestion]:
         """The suggestions, each with its calibrated confidence (``calibration``)."""
@@ -565,7 +602,7 @@ def _speaker_for_direct(
     if match and short and not (text[close_at - 1] == "," or after.lstrip().startswith(",")):
         match = None
     if match:
-        group = "np1" if match.group("np1") else "np2"
+        group = next(g for g in ("np1", "np2", "np3") if match.group(g))
         raw_start = close_end + match.start(group)
         name, offset = _clean_np(text, raw_start, close_end + match.end(group))
         if name and not _NON_SPEAKER_SUBJECT.match(name):
@@ -577,7 +614,11 @@ def _speaker_for_direct(
     before_start = max(para.start, open_at - 240)
     before = text[before_start:open_at]
     verbs = list(_REPORT_VERB.finditer(before))
-    if verbs and _REPORT_TAIL.fullmatch(before, verbs[-1].end()):
+    # 'she said, "…', 'he told reporters: "…', and 'Trump declared "…' (the verb right
+    # before the mark).
+    if verbs and (
+        _REPORT_TAIL.fullmatch(before, verbs[-1].end()) or not before[verbs[-1].end() :].strip()
+    ):
         head = before[max(0, verbs[-1].start() - 150) : verbs[-1].start()]
         np = _NP_BEFORE.search(head)
         if np:
@@ -613,7 +654,7 @@ def _clean_np(text: str, start: int, end: int) -> tuple[str, int | None]:
     if rel:
         phrase = phrase[: rel.start()]
     # Keep the last clause: the subject follows the last comma or conjunction.
-    cut = max(phrase.rfind(", "), phrase.rfind("; "))
+    cut = max(phrase.rfind(", "), phrase.rfind("; "), phrase.rfind(": "))
     if cut >= 0 and not _RELATIVE_APPOSITION.search(text[start : start + cut + 2]):
         tail = phrase[cut + 2 :]
         if tail.strip():
@@ -651,7 +692,7 @@ def _clean_np(text: str, start: int, end: int) -> tuple[str, int | None]:
             keep = " ".join(name[-2:]) if len(name) > 3 else run.group(0)
             start += run.end() - len(keep)
             phrase = keep + (phrase[bracket.start() :] if bracket else "")
-        else:
+        elif not _DESCRIBED_PERSON.fullmatch(phrase):
             return "", None
     if not _is_noun_phrase(phrase):
         return "", None
@@ -770,6 +811,8 @@ def _indirect_in_sentence(
         quotes.extend(_as_said(text, base, sentence, direct_ranges))
     if not quotes and sentence[:1] not in QUOTE_CHARS:
         quotes.extend(_bare_or_postposed(text, base, sentence, direct_ranges))
+    if not quotes and ", " in sentence and _POST_HINT.search(sentence):
+        quotes.extend(_parenthetical(text, base, sentence, direct_ranges))
     if not quotes and ", " in sentence:
         quotes.extend(_participle(text, base, sentence, direct_ranges))
     for match in _CHARACTERIZED.finditer(sentence) if " as " in sentence else ():
@@ -844,6 +887,37 @@ def _as_said(
     return [_Quote(start, end, name, offset, False, "indirect.as_said", verb)]
 
 
+def _parenthetical(
+    text: str, base: int, sentence: str, direct_ranges: list[tuple[int, int]]
+) -> list[_Quote]:
+    """'Part of it, he said, is the rest': the reported words on both sides of the reporting
+    clause, as two spans (a span never holds its reporting verb); a lead that is only a
+    connective ("But, she said, …") is not reported content."""
+    match = _PARENTHETICAL.search(sentence)
+    if match is None:
+        return []
+    name, offset = _clean_np(text, base + match.start("np"), base + match.end("np"))
+    if not name or _NON_SPEAKER_SUBJECT.match(name):
+        return []
+    rest_start = base + match.end()
+    rest_end = _content_end(text, rest_start, base + len(sentence))
+    if len(_WORD.findall(text[rest_start:rest_end])) < 3:
+        return []
+    verb = match.group("verb").split()[0].lower()
+    parts = [(rest_start, rest_end)]
+    lead_start, lead_end = base, _content_end(text, base, base + match.start())
+    while lead_start < lead_end and text[lead_start].isspace():
+        lead_start += 1
+    lead_words = _WORD.findall(text[lead_start:lead_end])
+    if len(lead_words) >= 2 or (lead_words and not _LEAD_ONLY.fullmatch(lead_words[0])):
+        parts.insert(0, (lead_start, lead_end))
+    return [
+        _Quote(a, b, name, offset, False, "indirect.parenthetical", verb)
+        for a, b in parts
+        if not _inside(direct_ranges, a, b)
+    ]
+
+
 def _participle(
     text: str, base: int, sentence: str, direct_ranges: list[tuple[int, int]]
 ) -> list[_Quote]:
@@ -873,6 +947,8 @@ def _bare_or_postposed(
     s_end = base + len(sentence)
     tail = max(0, len(sentence) - 200)
     post = _POSTPOSED.search(sentence, tail) if _POST_HINT.search(sentence, tail) else None
+    if post and _APPOSITIVE_SUBJECT.search(sentence, 0, post.start() + 1):
+        post = None  # "…, Anna Berg, said the border stays open": the name is the subject
     if post:
         group = "np1" if post.group("np1") else "np2"
         name, offset = _clean_np(text, base + post.start(group), base + post.end(group))
@@ -894,16 +970,20 @@ def _bare_or_postposed(
         if before.endswith(","):
             # "Anna Berg, a spokeswoman for the ministry, said …": the name before the
             # apposition speaks.
-            appositive = _APPOSITIVE_SUBJECT.fullmatch(before)
+            appositive = _APPOSITIVE_SUBJECT.search(before)
             if appositive is None:
                 continue
-            before = appositive.group("np")
+            group = "np" if appositive.group("np") else "np2"
+            np_start, np_end = appositive.span(group)
+        else:
+            np_start, np_end = 0, len(before)
         if not before or _UNREAL_BEFORE.search(before + " "):
             continue
-        name, offset = _clean_np(text, base, base + len(before))
+        name, offset = _clean_np(text, base + np_start, base + np_end)
         if not name or _NON_SPEAKER_SUBJECT.match(name):
             continue
-        if name[0].islower() and name.lower() not in PRONOUNS and " " not in name:
+        one_lower_word = name[0].islower() and " " not in name
+        if one_lower_word and name.lower() not in PRONOUNS and not _PLURAL_SOURCE.fullmatch(name):
             continue
         start = base + match.end()
         end = _content_end(text, start, s_end)

@@ -869,6 +869,15 @@ def _finding(
     return []
 
 
+def _speaker_of(text: str, base: int, match: re.Match[str]) -> tuple[str, int | None]:
+    """The cleaned ``np`` group of a reporting-clause match, or ``""`` when it cannot speak
+    ("it said", "the report said")."""
+    name, offset = _clean_np(text, base + match.start("np"), base + match.end("np"))
+    if not name or _NON_SPEAKER_SUBJECT.match(name):
+        return "", None
+    return name, offset
+
+
 def _as_said(
     text: str, base: int, sentence: str, direct_ranges: list[tuple[int, int]]
 ) -> list[_Quote]:
@@ -876,8 +885,8 @@ def _as_said(
     match = _AS_SAID.match(sentence)
     if match is None:
         return []
-    name, offset = _clean_np(text, base + match.start("np"), base + match.end("np"))
-    if not name or _NON_SPEAKER_SUBJECT.match(name):
+    name, offset = _speaker_of(text, base, match)
+    if not name:
         return []
     start = base + match.end()
     end = _content_end(text, start, base + len(sentence))
@@ -896,8 +905,8 @@ def _parenthetical(
     match = _PARENTHETICAL.search(sentence)
     if match is None:
         return []
-    name, offset = _clean_np(text, base + match.start("np"), base + match.end("np"))
-    if not name or _NON_SPEAKER_SUBJECT.match(name):
+    name, offset = _speaker_of(text, base, match)
+    if not name:
         return []
     rest_start = base + match.end()
     rest_end = _content_end(text, rest_start, base + len(sentence))

@@ -37,6 +37,10 @@ class Writer:
     description: ClassVar[str] = ""
     # True: the writer also accepts rows whose spans are JSON text (``spans_json``).
     raw_spans: ClassVar[bool] = False
+    # Extra row fields the writer reads (``export_rows``): the articles' source, author and
+    # date; when these span attributes got their values.
+    details: ClassVar[bool] = False
+    timed_attrs: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self,

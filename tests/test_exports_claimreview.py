@@ -11,6 +11,8 @@ import jsonschema
 import pytest
 from django.urls import reverse
 
+from articles.attributes import RATING_SCALE
+from articles.exports.claimreview import claim_review, rating
 from articles.models import SpanEvent
 from articles.selectors.exports import ExportFilters
 from articles.services import snapshot_build, snapshot_request
@@ -290,4 +292,30 @@ def test_export_page_offers_the_format(client, viewer, project, checked):
     assert page.status_code == 200, page.content.decode()[:2000]
     html = page.content.decode()
     assert 'value="claimreview"' in html
+    # The figures count the reviews the file holds: claims with a verdict, not every span.
+    assert (page.context["article_total"], page.context["span_total"]) == (2, 3)
     assert f"/api/projects/{project.pk}/export/?format=claimreview" in page.context["download_url"]
+
+
+def test_values_a_declaration_no_longer_allows_are_kept_safe():
+    """An imported layer, or a scale edited after the verdicts were given, may hold values
+    the declarations refuse now: a stale verdict gets no number, an odd URL no link."""
+    assert rating("pants on fire", RATING_SCALE) == {
+        "@type": "Rating",
+        "alternateName": "pants on fire",
+        "name": "pants on fire",
+    }
+    row = {"id": 7, "title": "", "text": "Taxes rose.", "meta": {}, "source_url": ""}
+    span = {
+        "id": 9,
+        "text": "Taxes rose",
+        "attrs": {"verdict": "false", "fact_check_url": "javascript:alert(1)"},
+        "annotator": "teammate",
+        "updated_at": "2026-12-03T08:00:00.000000Z",
+    }
+    review = claim_review(
+        row, span, scale=RATING_SCALE, quotes=[], site_url=SITE, publisher={"name": "Desk"}
+    )
+    assert review["url"] == f"{SITE}/articles/7/#span-9"
+    assert review["itemReviewed"] == {"@type": "Claim"}
+    assert review["datePublished"] == "2026-12-03T08:00:00.000000Z"

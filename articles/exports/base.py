@@ -41,6 +41,9 @@ class Writer:
     # date; when these span attributes got their values.
     details: ClassVar[bool] = False
     timed_attrs: ClassVar[tuple[str, ...]] = ()
+    # Non-empty: the writer writes only spans with a value for this attribute, of labels that
+    # declare it, never rejected ones (so the export page counts those, ``export_totals``).
+    only_with_attr: ClassVar[str] = ""
 
     def __init__(
         self,

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from articles.attributes import OFF_SCALE
+from articles.attributes import OFF_SCALE, is_http_url
 from articles.exports.base import REJECTED, Writer
 from articles.selectors.exports import ArticleRow
 
@@ -48,12 +48,13 @@ _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def rating_scales(label_attributes: dict[str, list[dict[str, Any]]]) -> dict[str, list[str]]:
-    """``{label: its verdict choices, best to worst}`` for labels that declare a verdict."""
+    """``{label: its verdict choices, best to worst}`` for labels that declare a verdict (a
+    verdict declared as free text has no scale: its values get no number)."""
     return {
-        label: list(attribute.get("choices", ()))
+        label: list(attribute.get("choices") or ())
         for label, attributes in label_attributes.items()
         for attribute in attributes or ()
-        if attribute.get("name") == VERDICT and attribute.get("type") == "choice"
+        if attribute.get("name") == VERDICT
     }
 
 
@@ -159,7 +160,12 @@ def claim_review(
 ) -> dict[str, Any]:
     attrs = claim["attrs"]
     verdict = str(attrs[VERDICT])
-    url = attrs.get(FACT_CHECK_URL) or f"{site_url}/articles/{row['id']}/#span-{claim['id']}"
+    fact_check = attrs.get(FACT_CHECK_URL)
+    # Checked when set in the editor, but an imported layer may carry anything.
+    if isinstance(fact_check, str) and is_http_url(fact_check):
+        url = fact_check
+    else:
+        url = f"{site_url}/articles/{row['id']}/#span-{claim['id']}"
     published = (claim.get("attrs_set_at") or {}).get(VERDICT) or claim["updated_at"]
     return {
         "@context": CONTEXT,
@@ -184,6 +190,7 @@ class ClaimReviewWriter(Writer):
     )
     details = True
     timed_attrs = (VERDICT,)
+    only_with_attr = VERDICT
 
     def pieces(self, rows: Iterable[ArticleRow]) -> Iterator[str]:
         attributes = self.context.get("label_attributes") or {}

@@ -533,9 +533,28 @@ def spans_as_json(spans: QuerySet[Span]) -> dict[int, tuple[str, int]]:
     return {article_id: (text, count) for article_id, text, count in rows}
 
 
-def export_totals(project: Project, filters: ExportFilters) -> tuple[int, int]:
+def export_totals(
+    project: Project, filters: ExportFilters, *, only_with_attr: str = ""
+) -> tuple[int, int]:
     """How many articles and spans an export with these filters holds (two counts), for
-    the export page to say before anyone downloads."""
+    the export page to say before anyone downloads. ``only_with_attr``: the writer's
+    (``Writer.only_with_attr``), counting only the spans it writes."""
     articles = export_articles(project, filters)
     spans = Span.objects.filter(_span_condition(filters), article__in=articles.values("pk"))
+    if only_with_attr:
+        declaring = [
+            label_id
+            for label_id, attributes in Label.objects.filter(project=project).values_list(
+                "id", "attributes"
+            )
+            if any(attribute.get("name") == only_with_attr for attribute in attributes or ())
+        ]
+        key = f"attrs__{only_with_attr}"
+        spans = (
+            spans.filter(label_id__in=declaring, **{f"{key}__isnull": False})
+            .exclude(status=Span.Status.REJECTED)
+            .exclude(**{key: ""})
+            .exclude(**{key: None})
+            .exclude(**{key: False})
+        )
     return articles.count(), spans.count()

@@ -369,8 +369,8 @@ def export_rows(
 
     Writers that need more ask for it (one more query per chunk each): ``details`` adds the
     article's ``source_url``, ``author`` and ``published_at`` (ISO date or None);
-    ``timed_attrs`` adds to each span holding one of these attributes ``attrs_set_at``, when
-    each got its current value (``attrs_set_at`` in the span history). Neither applies with
+    ``timed_attrs`` adds to each span holding one of these attributes ``attrs_set_at``:
+    ``{name: when it got its current value}``, from the span history. Neither applies with
     ``raw_spans``.
     """
     articles = export_articles(project, filters).order_by("id")
@@ -555,6 +555,5 @@ def export_totals(
             .exclude(status=Span.Status.REJECTED)
             .exclude(**{key: ""})
             .exclude(**{key: None})
-            .exclude(**{key: False})
         )
     return articles.count(), spans.count()

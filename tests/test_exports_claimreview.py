@@ -14,8 +14,7 @@ from django.urls import reverse
 from articles.attributes import RATING_SCALE
 from articles.exports.claimreview import claim_review, rating
 from articles.models import SpanEvent
-from articles.selectors.exports import ExportFilters
-from articles.services import snapshot_build, snapshot_request
+from articles.services import snapshot_build
 from articles.services.labels import label_update
 from articles.services.spans import span_update
 from tests.factories import label, make_article, make_decision, make_human_span, make_suggestion
@@ -270,16 +269,25 @@ def media(settings, tmp_path):
 def test_snapshot_in_this_format_is_the_export(
     client_for, viewer, project, checked, media, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=False):
-        snapshot = snapshot_request(
-            project=project, actor=viewer, format="claimreview", filters=ExportFilters(layer="auto")
+    client = client_for(viewer)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        made = client.post(
+            f"/api/projects/{project.pk}/snapshots/", {"format": "claimreview"}, format="json"
         )
-    built = snapshot_build(snapshot_id=snapshot.pk)
+    assert made.status_code == 202, made.json()
+    assert len(queued) == 1
+    built = snapshot_build(snapshot_id=made.json()["id"])
     assert (built.state, built.article_count, built.span_count) == ("done", 2, 3)
-    assert built.file.name.endswith(f"project-{project.pk}-v1.claimreview.jsonld")
-    data = built.file.read()
+    download = client.get(f"/api/snapshots/{built.pk}/download/")
+    assert download["Content-Type"] == "application/ld+json; charset=utf-8"
+    assert (
+        f'filename="project-{project.pk}-v1.claimreview.jsonld"'
+        in (download["Content-Disposition"])
+    )
+    data = b"".join(download.streaming_content)
     jsonschema.validate(json.loads(data), SCHEMA)
-    _, streamed = export(client_for(viewer), project)
+    # With SITE_URL set, the frozen file is the streamed export byte for byte.
+    _, streamed = export(client, project)
     assert data == streamed
 
 

@@ -11,6 +11,7 @@ import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -61,6 +62,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str = "") -> str:
+    """An absolute http(s) address without a trailing slash, or the default (may be "")."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an http(s) address.")
+    return value.rstrip("/")
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -441,6 +453,14 @@ if LLM_TAGGER_RESPONSE_FORMAT not in ("json_schema", "json_object", "none"):
         f"LLM_TAGGER_RESPONSE_FORMAT={LLM_TAGGER_RESPONSE_FORMAT!r}: use json_schema, "
         "json_object or none."
     )
+
+# Where the app is served, for absolute links in files built without a request (snapshots);
+# the streamed export falls back to the address its request came to.
+SITE_URL = env_url("SITE_URL")
+# Who publishes the ClaimReview export's reviews (its ``author``): the project's name and
+# SITE_URL unless set.
+CLAIMREVIEW_PUBLISHER_NAME = env_str("CLAIMREVIEW_PUBLISHER_NAME", "")
+CLAIMREVIEW_PUBLISHER_URL = env_url("CLAIMREVIEW_PUBLISHER_URL")
 
 LOGGING = {
     "version": 1,

@@ -4,12 +4,14 @@ Prints one figure a line: JSONL MB/s through the real view (the streamed respons
 Django's test client), PostgreSQL building the same JSON itself (json_build_object/json_agg)
 in the same run and the ratio of the two, CoNLL seconds per 1,000 articles, the other
 formats, peak Python memory growth during an export (tracemalloc), SQL queries at two article
-counts, list-endpoint and decision medians, and optionally a snapshot build. The articles
-carry review rows (``--reviews`` per article, as editors leave them by marking an article in
-progress or done), since every export reads them.
+counts, the ClaimReview export with a verdict on every claim, list-endpoint and decision
+medians, and optionally a snapshot build. The articles carry review rows (``--reviews`` per
+article, as editors leave them by marking an article in progress or done), since every export
+reads them.
 
 Coupling to the app: the export and list URLs of the REST API, the table and column names
-in ``DB_JSON_SQL`` (the database's version of the JSONL shape), and ``snapshot_build``.
+in ``DB_JSON_SQL`` (the database's version of the JSONL shape), ``snapshot_build``, and the
+``verdict`` attribute with its history rows (``SpanEvent``) that the ClaimReview export reads.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from articles.models import Article, Label, Project, Review, Snapshot, Span
+from articles.models import Article, Label, Project, Review, Snapshot, Span, SpanEvent
 from articles.services import snapshot_build
 from benchmarks import seeding
 from benchmarks.cli import Output
@@ -244,6 +246,35 @@ def _exports(
         )
     else:
         out(f"sql queries per jsonl export: {len(small)} at {count} articles")
+    _claimreview(project, client, url, out)
+
+
+def _claimreview(project: Project, client: Client, url: str, out: Output) -> None:
+    """Every claim of the project gets a verdict, with the history row the span card would
+    leave, then the ClaimReview export (which reads that history) is timed once."""
+    claims = Span.objects.filter(article__project=project, label__name="claim")
+    attrs = {"verdict": "false", "verdict_note": "Benchmark verdict."}
+    with transaction.atomic():
+        claims.update(attrs=attrs)
+        events = [
+            SpanEvent(
+                span_id=span_id,
+                span_ref=span_id,
+                article_id=article_id,
+                action=SpanEvent.Action.UPDATE,
+                before={"attrs": {}},
+                after={"attrs": attrs},
+            )
+            for span_id, article_id in claims.values_list("id", "article_id")
+        ]
+        SpanEvent.objects.bulk_create(events, batch_size=5000)
+    articles = Article.objects.filter(project=project).count()
+    with CaptureQueriesContext(connection) as queries:
+        size, seconds = _drive(client, url + "claimreview")
+    out(
+        f"claimreview export ({len(events)} reviews of {articles} articles): {size / 1e6:.1f} MB"
+        f" in {seconds:.2f} s = {len(events) / seconds:.0f} reviews/s, {len(queries)} sql queries"
+    )
 
 
 def _latencies(

@@ -86,6 +86,8 @@ def test_export_benchmark_prints_every_figure_and_cleans_up(settings, tmp_path):
             r"seeded 2 articles x 2 spans in {N} s",
             r"sql queries per jsonl export: \d+ at 3 articles, \d+ at 5 articles: \+\d+ for 0 "
             r"more chunks of 500 articles \(3 queries a chunk, none per article\)",
+            r"claimreview export \(\d+ reviews of 5 articles\): {N} MB in {N} s = {N} reviews/s,"
+            r" \d+ sql queries",
             r"articles list median: {N} ms \(30 requests\)",
             r"spans list median: {N} ms \(30 requests\)",
             r"projects list median: {N} ms \(30 requests\)",

@@ -9,6 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from articles.exports import WRITERS, tokenize
+from articles.exports.claimreview import ClaimReviewWriter
 from articles.exports.conll import ConllWriter
 from articles.exports.jsonl import JsonlWriter
 from articles.exports.spacy import SpacyDocBinWriter, SpacyJsonlWriter, spacy
@@ -67,6 +68,7 @@ def test_each_format_has_its_own_file_extension():
         SpacyJsonlWriter,
         WebAnnoWriter,
         CsvWriter,
+        ClaimReviewWriter,
     ]
     assert [w.extension for w in writers] == [
         "jsonl",
@@ -75,6 +77,7 @@ def test_each_format_has_its_own_file_extension():
         "spacy.jsonl",
         "jsonld",
         "csv",
+        "claimreview.jsonld",
     ]
 
 
@@ -126,7 +129,7 @@ def test_jsonl_round_trip(client_for, viewer, project, dataset):
 
 
 def test_registry_lists_every_format():
-    assert set(WRITERS) == {"jsonl", "conll", "spacy", "webanno", "csv"}
+    assert set(WRITERS) == {"jsonl", "conll", "spacy", "webanno", "csv", "claimreview"}
 
 
 def test_tokenizer_splits_words_and_punctuation():

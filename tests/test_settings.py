@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from annotator.settings import env_bool, env_int, env_list, env_str
+from annotator.settings import env_bool, env_int, env_list, env_str, env_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +35,17 @@ def test_env_helpers_refuse_bad_values(monkeypatch):
         env_int("X_INT", 0)
     with pytest.raises(ImproperlyConfigured, match=r"^Set the X_MISSING environment variable\.$"):
         env_str("X_MISSING")
+
+
+def test_env_url_wants_an_http_address(monkeypatch):
+    monkeypatch.setenv("X_URL", "https://annotator.example.org/")
+    assert env_url("X_URL") == "https://annotator.example.org"
+    monkeypatch.setenv("X_URL", "")
+    assert env_url("X_URL") == ""
+    for bad in ("annotator.example.org", "ftp://example.org", "https:// spaced.example"):
+        monkeypatch.setenv("X_URL", bad)
+        with pytest.raises(ImproperlyConfigured, match=r"^X_URL=.* is not an http\(s\) address\.$"):
+            env_url("X_URL")
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:

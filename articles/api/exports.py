@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -32,6 +33,7 @@ from articles.selectors.articles import REVIEW_STATES
 from articles.selectors.exports import (
     LAYER_EDITOR,
     ExportFilters,
+    export_context,
     export_filters,
     export_labels,
     export_rows,
@@ -195,17 +197,25 @@ class ExportView(APIView):
         values = validated(ExportQueryIn, request.query_params)
         filters = _filters(project, values, request.user)
         writer_class = exports.get_writer(values["format"])
+        site_url = settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
         writer = writer_class(
             labels=export_labels(project, filters),
             statuses=filters.statuses,
             context={
-                "project_id": project.pk,
+                **export_context(project, site_url=site_url),
                 "label": project.name,
                 "base_iri": request.build_absolute_uri("/api/"),
             },
         )
+        rows = export_rows(
+            project,
+            filters,
+            raw_spans=writer.raw_spans,
+            details=writer.details,
+            timed_attrs=writer.timed_attrs,
+        )
         response = StreamingHttpResponse(
-            writer.chunks(export_rows(project, filters, raw_spans=writer.raw_spans)),
+            writer.chunks(rows),
             content_type=writer.content_type,
         )
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")

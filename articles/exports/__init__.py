@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from articles.exports.base import Writer, tokenize
+from articles.exports.claimreview import ClaimReviewWriter
 from articles.exports.conll import ConllWriter
 from articles.exports.jsonl import JsonlWriter
 from articles.exports.spacy import SpacyWriter
@@ -11,7 +12,14 @@ from articles.exports.webanno import WebAnnoWriter
 
 WRITERS: dict[str, type[Writer]] = {
     writer.name: writer
-    for writer in (JsonlWriter, ConllWriter, SpacyWriter, WebAnnoWriter, CsvWriter)
+    for writer in (
+        JsonlWriter,
+        ConllWriter,
+        SpacyWriter,
+        WebAnnoWriter,
+        CsvWriter,
+        ClaimReviewWriter,
+    )
 }
 
 

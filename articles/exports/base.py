@@ -37,6 +37,13 @@ class Writer:
     description: ClassVar[str] = ""
     # True: the writer also accepts rows whose spans are JSON text (``spans_json``).
     raw_spans: ClassVar[bool] = False
+    # Extra row fields the writer reads (``export_rows``): the articles' source, author and
+    # date; when these span attributes got their values.
+    details: ClassVar[bool] = False
+    timed_attrs: ClassVar[tuple[str, ...]] = ()
+    # Non-empty: the writer writes only spans with a value for this attribute, of labels that
+    # declare it, never rejected ones (so the export page counts those, ``export_totals``).
+    only_with_attr: ClassVar[str] = ""
 
     def __init__(
         self,

@@ -169,7 +169,8 @@ def export_page(request: SignedInHttpRequest, project_id: int) -> HttpResponse:
     )
     if filters is None:
         return render(request, "articles/manage/export.html", context, status=400)
-    articles, spans = export_totals(project, filters)
+    writer = exports.get_writer(form.cleaned_data["format"])
+    articles, spans = export_totals(project, filters, only_with_attr=writer.only_with_attr)
     api_url = request.build_absolute_uri(
         reverse("api-export", args=[project.pk]) + "?" + form.api_query()
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
 from django.db import connection
@@ -28,7 +29,7 @@ from django.db.models.functions import Cast
 from django.db.models.sql.compiler import SQLCompiler
 
 from articles.errors import DomainError
-from articles.models import TEXT_ORDER, Article, Label, Project, Review, Span
+from articles.models import TEXT_ORDER, Article, Label, Project, Review, Span, SpanEvent
 from articles.selectors.articles import REVIEW_STATES
 
 CHUNK_SIZE = 500
@@ -261,6 +262,24 @@ def export_labels(project: Project, filters: ExportFilters) -> list[str]:
     return [name for name in names if not filters.labels or name in filters.labels]
 
 
+def export_context(project: Project, *, site_url: str) -> dict[str, Any]:
+    """What writers may need about the project besides its rows: its name, each label's
+    attribute declarations (a claim's rating scale is its ``verdict`` choices), the site's
+    address for links (``site_url``, no trailing slash; "" for none) and who publishes
+    reviews (``CLAIMREVIEW_PUBLISHER_NAME``/``_URL``, by default the project and the site)."""
+    attributes = dict(Label.objects.filter(project=project).values_list("name", "attributes"))
+    return {
+        "project_id": project.pk,
+        "project_name": project.name,
+        "label_attributes": attributes,
+        "site_url": site_url,
+        "publisher": {
+            "name": settings.CLAIMREVIEW_PUBLISHER_NAME or project.name,
+            "url": settings.CLAIMREVIEW_PUBLISHER_URL or site_url,
+        },
+    }
+
+
 def export_articles(project: Project, filters: ExportFilters) -> QuerySet[Article]:
     articles = Article.objects.filter(project=project)
     if filters.updated_since is not None:
@@ -339,12 +358,20 @@ def export_rows(
     chunk_size: int = CHUNK_SIZE,
     on_chunk: Callable[[int], None] | None = None,
     raw_spans: bool = False,
+    details: bool = False,
+    timed_attrs: tuple[str, ...] = (),
 ) -> Iterator[ArticleRow]:
     """Yield one plain row per article in id order, three queries per chunk of articles.
 
     ``raw_spans``: on PostgreSQL, rows carry the span list as the JSON text the database
     built (``spans_json``) and its length (``span_count``) instead of ``spans``, for writers
     that copy it into their output unchanged. Other databases always give ``spans``.
+
+    Writers that need more ask for it (one more query per chunk each): ``details`` adds the
+    article's ``source_url``, ``author`` and ``published_at`` (ISO date or None);
+    ``timed_attrs`` adds to each span holding one of these attributes ``attrs_set_at``:
+    ``{name: when it got its current value}``, from the span history. Neither applies with
+    ``raw_spans``.
     """
     articles = export_articles(project, filters).order_by("id")
     postgresql = connection.vendor == "postgresql"
@@ -383,6 +410,9 @@ def export_rows(
                 }
             else:
                 by_article = spans_as_rows(spans)
+            if timed_attrs:
+                _add_attrs_set_at(by_article, timed_attrs)
+            about = article_details(ids) if details else {}
             for article_id, title, text, meta in chunk:
                 spans_of = by_article.get(article_id, [])
                 yield {
@@ -390,6 +420,7 @@ def export_rows(
                     "title": title,
                     "text": text,
                     "meta": meta,
+                    **about.get(article_id, {}),
                     "reviews": reviews.get(article_id, []),
                     "spans": merge_layers(spans_of) if merged else spans_of,
                 }
@@ -398,6 +429,60 @@ def export_rows(
             on_chunk(done)
         if len(chunk) < chunk_size:
             return
+
+
+def article_details(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """``{article_id: {source_url, author, published_at}}``, the date as ISO text or None."""
+    rows = Article.objects.filter(pk__in=ids).values_list(
+        "id", "source_url", "author", "published_at"
+    )
+    return {
+        article_id: {
+            "source_url": source_url,
+            "author": author,
+            "published_at": published.isoformat() if published else None,
+        }
+        for article_id, source_url, author, published in rows
+    }
+
+
+def attrs_set_at(span_ids: list[int], names: tuple[str, ...]) -> dict[int, dict[str, str]]:
+    """``{span_id: {name: ISO time}}``: when each named attribute last took a new non-empty
+    value on each span, from the span history (one query).
+
+    A row made from a suggestion records the suggestion as its ``before``, so an attribute
+    carried over unchanged keeps no time of its own there; the caller falls back to the
+    span's ``updated_at``.
+    """
+    events = (
+        SpanEvent.objects.filter(span_id__in=span_ids)
+        .order_by("span_id", "created_at", "id")
+        .values_list("span_id", IsoTimestamp("created_at"), "before__attrs", "after__attrs")
+    )
+    times: dict[int, dict[str, str]] = {}
+    for span_id, created_at, before, after in events:
+        before, after = before or {}, after or {}
+        for name in names:
+            if after.get(name) and after.get(name) != before.get(name):
+                times.setdefault(span_id, {})[name] = created_at
+    return times
+
+
+def _add_attrs_set_at(by_article: dict[int, list[dict[str, Any]]], names: tuple[str, ...]) -> None:
+    timed = [
+        span
+        for spans in by_article.values()
+        for span in spans
+        if any(span["attrs"].get(name) for name in names)
+    ]
+    if not timed:
+        return
+    times = attrs_set_at([span["id"] for span in timed], names)
+    for span in timed:
+        known = times.get(span["id"], {})
+        span["attrs_set_at"] = {
+            name: known.get(name, span["updated_at"]) for name in names if span["attrs"].get(name)
+        }
 
 
 def chunk_reviews(ids: list[int]) -> dict[int, list[dict[str, str]]]:
@@ -448,9 +533,27 @@ def spans_as_json(spans: QuerySet[Span]) -> dict[int, tuple[str, int]]:
     return {article_id: (text, count) for article_id, text, count in rows}
 
 
-def export_totals(project: Project, filters: ExportFilters) -> tuple[int, int]:
+def export_totals(
+    project: Project, filters: ExportFilters, *, only_with_attr: str = ""
+) -> tuple[int, int]:
     """How many articles and spans an export with these filters holds (two counts), for
-    the export page to say before anyone downloads."""
+    the export page to say before anyone downloads. ``only_with_attr``: the writer's
+    (``Writer.only_with_attr``), counting only the spans it writes."""
     articles = export_articles(project, filters)
     spans = Span.objects.filter(_span_condition(filters), article__in=articles.values("pk"))
+    if only_with_attr:
+        declaring = [
+            label_id
+            for label_id, attributes in Label.objects.filter(project=project).values_list(
+                "id", "attributes"
+            )
+            if any(attribute.get("name") == only_with_attr for attribute in attributes or ())
+        ]
+        key = f"attrs__{only_with_attr}"
+        spans = (
+            spans.filter(label_id__in=declaring, **{f"{key}__isnull": False})
+            .exclude(status=Span.Status.REJECTED)
+            .exclude(**{key: ""})
+            .exclude(**{key: None})
+        )
     return articles.count(), spans.count()

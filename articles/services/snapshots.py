@@ -11,6 +11,7 @@ import logging
 import tempfile
 import time
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
@@ -20,7 +21,13 @@ from articles import exports, queue
 from articles.access import require_role
 from articles.errors import DomainError
 from articles.models import Project, Role, Snapshot
-from articles.selectors.exports import ExportFilters, export_count, export_labels, export_rows
+from articles.selectors.exports import (
+    ExportFilters,
+    export_context,
+    export_count,
+    export_labels,
+    export_rows,
+)
 from articles.services.heartbeat import claimable, lost
 from articles.types import User
 
@@ -122,12 +129,23 @@ def _build(snapshot: Snapshot) -> Snapshot:
     writer = exports.get_writer(snapshot.format)(
         labels=export_labels(project, filters),
         statuses=filters.statuses,
-        context={"project_id": project.pk, "label": f"{project.name} v{snapshot.version}"},
+        context={
+            # No request here: links need SITE_URL (else they are site-relative paths).
+            **export_context(project, site_url=settings.SITE_URL),
+            "label": f"{project.name} v{snapshot.version}",
+        },
     )
     digest = hashlib.sha256()
     size = 0
     with tempfile.TemporaryFile() as scratch:
-        rows = export_rows(project, filters, on_chunk=report, raw_spans=writer.raw_spans)
+        rows = export_rows(
+            project,
+            filters,
+            on_chunk=report,
+            raw_spans=writer.raw_spans,
+            details=writer.details,
+            timed_attrs=writer.timed_attrs,
+        )
         for chunk in writer.chunks(rows):
             digest.update(chunk)
             size += len(chunk)

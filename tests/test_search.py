@@ -21,6 +21,11 @@ PARK = "Nobody asked the residents about the new park."
 QUOTE = '"We are ready for the buses," said Ana Lima.'
 
 
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full text search is PostgreSQL's"
+)
+
+
 def _url(project, **params):
     query = "&".join(f"{key}={value}" for key, value in params.items())
     return f"/api/projects/{project.pk}/spans/search/?{query}"
@@ -44,6 +49,7 @@ def claims(project):
     }
 
 
+@postgresql_only
 def test_stemmed_words_rank_and_row(client_for, viewer, project, claims):
     """Words match their stems ("euro" finds "euros"); a span with both words ranks first."""
     body = client_for(viewer).get(_url(project, q="euro city spent")).json()
@@ -167,7 +173,11 @@ def test_bad_params_are_400_with_field_messages(client_for, owner, project):
     ]:
         response = client.get(_url(project, **params))
         assert response.status_code == 400 and field in response.json(), params
-    # A cursor of an unranked search does not fit a ranked one.
+
+
+@postgresql_only
+def test_cursor_of_an_unranked_search_does_not_fit_a_ranked_one(client_for, owner, project):
+    client = client_for(owner)
     _whole(project, BUSES)
     _whole(project, BRIDGE)
     unranked = client.get(_url(project, page_size=1)).json()["next"]
@@ -176,6 +186,7 @@ def test_bad_params_are_400_with_field_messages(client_for, owner, project):
     assert response.status_code == 400 and "cursor" in response.json()
 
 
+@postgresql_only
 def test_index_serves_the_text_search(db):
     """The GIN index of migration 0013 matches the query's expression."""
     spans = full_text_match(Span.objects.all(), "electric buses")

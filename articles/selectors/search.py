@@ -262,3 +262,13 @@ def _row(row: dict[str, Any], query: str, ranked: bool) -> dict[str, Any]:
             "cut_after": shown.cut_after,
         },
     }
+
+
+def verdict_choices(project: Project) -> list[str]:
+    """The verdicts the project's labels declare (its rating scale), in scale order."""
+    seen: dict[str, None] = {}
+    for attributes in project.labels.order_by("order", "name").values_list("attributes", flat=True):
+        for declared in attributes or []:
+            if declared.get("name") == "verdict" and declared.get("type") == "choice":
+                seen.update(dict.fromkeys(declared.get("choices", [])))
+    return list(seen)

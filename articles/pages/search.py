@@ -29,7 +29,7 @@ FILTERS = ("q", "label", "speaker", "verdict", "status", "layer", "annotator", "
 def search_page(request: SignedInHttpRequest, project_id: int) -> HttpResponse:
     project = project_selectors.project_get(user=request.user, project_id=project_id)
     # An empty field of the form means "any", as leaving the parameter out does.
-    given = {key: value for key, value in request.GET.items() if value.strip()}
+    given = {key: str(value) for key, value in request.GET.items() if str(value).strip()}
     form = SearchIn(data=given, context={"from_text": True})
     errors: dict[str, list[str]] = {}
     page = SearchPage()

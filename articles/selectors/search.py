@@ -198,23 +198,32 @@ def span_search(
         order.insert(0, "-rank")
     if backwards:
         order = [name[1:] if name.startswith("-") else f"-{name}" for name in order]
-    rows = list(_values(spans.order_by(*order))[: page_size + 1])
-    more = len(rows) > page_size
-    rows = rows[:page_size]
+    # The page's keys first, the columns after: PostgreSQL computes a row's whole select
+    # list before sorting, so cutting the article text in the sorted query would read the
+    # text of every match, not only of the page's rows.
+    key_names = ["id", "article_id", "start", *(["rank"] if ranked else [])]
+    keys = list(spans.order_by(*order).values(*key_names)[: page_size + 1])
+    more = len(keys) > page_size
+    keys = keys[:page_size]
     if backwards:
-        rows.reverse()
+        keys.reverse()
     page = SearchPage(method="full_text" if full_text else "substring")
-    if rows:
+    if keys:
         # Going forward, more rows mean a next page and a cursor means a previous one;
         # going back, the other way round.
         has_next, has_previous = (
             (cursor is not None, more) if backwards else (more, cursor is not None)
         )
         if has_next:
-            page.next = Cursor("next", _key(rows[-1], ranked))
+            page.next = Cursor("next", _key(keys[-1], ranked))
         if has_previous:
-            page.previous = Cursor("previous", _key(rows[0], ranked))
-    page.rows = [_row(row, search.q, ranked) for row in rows]
+            page.previous = Cursor("previous", _key(keys[0], ranked))
+    found = {row["id"]: row for row in _values(Span.objects.filter(pk__in=[k["id"] for k in keys]))}
+    page.rows = [
+        _row({**found[key["id"]], "rank": key.get("rank")}, search.q, ranked)
+        for key in keys
+        if key["id"] in found
+    ]
     return page
 
 
@@ -228,8 +237,6 @@ def _values(spans: QuerySet[Span]) -> QuerySet[Span, dict[str, Any]]:
     )
     names = ["id", "text", "start", "end", "status", "origin", "attrs", "article_id"]
     names += ["label__name", "annotator__username", "article__title", "before", "after"]
-    if "rank" in spans.query.annotations:
-        names.append("rank")
     return columns.values(*names)
 
 

@@ -11,7 +11,7 @@ The generated text has a 45-word vocabulary, so a common word is in about one sp
 five: a worst case for ranking, which scores every match before taking the first page.
 
 Coupling to the app: the search URLs, ``search_spans`` (for the match counts) and the
-index name ``span_text_search``.
+index name ``span_search_vector``.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def _without_index(client: Client, project: Project, requests: int, out: Output)
     url = _url(project, {"q": "minister intervenes"})
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("DROP INDEX IF EXISTS span_text_search")
+            cursor.execute("DROP INDEX IF EXISTS span_search_vector")
         samples = repeat(partial(_get, client, url), requests)
         transaction.set_rollback(True)
     out(

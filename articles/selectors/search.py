@@ -1,10 +1,11 @@
 """Search the spans of a project: by text, label, speaker, verdict, status, layer, annotator
 and article; best match first, in keyset pages.
 
-Text search is PostgreSQL full text (English stemming, web-search syntax, ``ts_rank``, the
-GIN index of migration 0013) and, on other databases (SQLite in embedded mode), the same
-syntax as case-insensitive substrings, unranked. Pages are ordered by rank, then article
-and start; a cursor is the last row's key, so a page costs the same however deep it is.
+Text search is PostgreSQL full text (English stemming, web-search syntax, ``ts_rank``; the
+stored vector and GIN index of migration 0013) and, on other databases (SQLite in embedded
+mode), the same syntax as case-insensitive substrings, unranked. Pages are ordered by rank,
+then article and start; a cursor is the last row's key, so a page costs the same however
+deep it is.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import F, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Greatest, Substr
 
 from articles.access import readable_spans
@@ -26,7 +28,7 @@ from articles.models import Project, Span
 from articles.search_text import CONTEXT_CHARS, parse_query, snippet
 from articles.types import AnyUser
 
-# The text search configuration; the GIN index (migration 0013) is built with the same one.
+# The text search configuration of queries; migration 0013 stems span text with the same.
 SEARCH_CONFIG = "english"
 MAX_PAGE_SIZE = 100
 Layer = Literal["machine", "human"]
@@ -140,13 +142,13 @@ def search_spans(
 
 
 def full_text_match(spans: QuerySet[Span], query: str) -> QuerySet[Span]:
-    """The spans whose text matches the web-search ``query``, ranked (``rank``)."""
-    vector = SearchVector("text", config=SEARCH_CONFIG)
+    """The spans whose text matches the web-search ``query``, ranked (``rank``): on the
+    ``search_vector`` column migration 0013 adds on PostgreSQL (not a model field)."""
+    vector = RawSQL(f'"{Span._meta.db_table}"."search_vector"', [], SearchVectorField())
     terms = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     # ts_rank is a float4; as a double it survives the trip through a cursor exactly.
-    return spans.annotate(search=vector, rank=Cast(SearchRank(vector, terms), FloatField())).filter(
-        search=terms
-    )
+    rank = Cast(SearchRank(vector, terms), FloatField())
+    return spans.annotate(search=vector, rank=rank).filter(search=terms)
 
 
 def _key(row: dict[str, Any], ranked: bool) -> tuple[Any, ...]:

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from articles.pages import editor, exports, imports, labels, members, projects, queue, stats
+from articles.pages import (
+    editor,
+    exports,
+    imports,
+    labels,
+    members,
+    projects,
+    queue,
+    search,
+    stats,
+)
 
 app_name = "articles"
 
@@ -42,6 +52,7 @@ urlpatterns = [
     ),
     path("projects/<int:project_id>/export/", exports.export_page, name="project_export"),
     path("projects/<int:project_id>/stats/", stats.stats_page, name="project_stats"),
+    path("projects/<int:project_id>/search/", search.search_page, name="project_search"),
     path("articles/<int:article_id>/", editor.article_detail, name="article_detail"),
     path("articles/<int:article_id>/next/", editor.article_next, name="article_next"),
     path(

@@ -18,6 +18,7 @@ BENCHMARKS = {
     "editor": "Editor page in headless Chromium, accept latency, decision saves.",
     "export": "Exports (JSONL vs the database's own JSON, CoNLL, memory, queries), API latency.",
     "pretag": "Tagger, bulk import, and import → tagged by a Celery worker.",
+    "search": "Span search at 100,000 spans: each filter, deep pages, with and without the index.",
 }
 
 Output = Callable[[str], None]

@@ -263,3 +263,33 @@ def test_before_after_pairs_each_figure_and_prints_constants_once():
         "after only: db: two",
         "before only: db: one",
     ]
+
+
+@pytest.mark.django_db
+def test_search_benchmark_prints_every_figure_and_cleans_up():
+    status, lines = run_benchmark("search", "--articles", "3", "--spans", "4", "--requests", "2")
+    assert status == 0
+    query = r": median {N} ms, p90 {N} ms \({N} matches\)"
+    without = (
+        [r"two words without the GIN index: median {N} ms, p90 {N} ms"]
+        if connection.vendor == "postgresql"
+        else []
+    )
+    assert_figures(
+        lines,
+        [
+            rf"database: {connection.vendor} .+",
+            r"seeded 3 articles, 12 spans in {N} s",
+            r"no words, label=claim" + query,
+            r"common word \(council\)" + query,
+            r"two words \(minister intervenes\)" + query,
+            r'phrase \("bridge project"\)' + query,
+            r"words or words" + query,
+            r"speaker=lima" + query,
+            r"common word, status and label" + query,
+            r"page \d+ \(q=council\): median {N} ms, p90 {N} ms",
+            r"search page \(q=council\): median {N} ms, p90 {N} ms",
+            *without,
+        ],
+    )
+    assert_nothing_left()

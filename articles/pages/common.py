@@ -16,6 +16,7 @@ from articles.models import Project, Role
 # the least role that can use each (links a role cannot use are left out).
 SECTIONS: tuple[tuple[str, str, str, Role], ...] = (
     ("queue", "Articles", "articles:article_list", Role.VIEWER),
+    ("search", "Search", "articles:project_search", Role.VIEWER),
     ("import", "Import", "articles:project_import", Role.EDITOR),
     ("export", "Export", "articles:project_export", Role.VIEWER),
     ("members", "Members", "articles:project_members", Role.VIEWER),

@@ -108,7 +108,8 @@ def import_store(
     storage = import_storage()
     stored = storage.save(
         f"{project.pk}/{uuid.uuid4().hex}{suffix}",
-        content if isinstance(content, File) else File(content),
+        # File reads any object with read() in chunks; its stub wants a full IO.
+        content if isinstance(content, File) else File(content),  # type: ignore[arg-type]
     )
     try:
         size = storage.size(stored)

@@ -181,7 +181,8 @@ def _check_spans(
         if not isinstance(attrs, dict):
             raise DomainError(f"{where}: 'attrs' must be an object.", field="spans")
         for part in ("attrs", "note", "tagger_version"):
-            if problem := json_problem(span.get(part)):
+            value = span.get(part)
+            if value is not None and value != {} and (problem := json_problem(value)):
                 raise DomainError(f"{where}: '{part}' {problem}.", field="spans")
         confidence = span.get("confidence")
         if confidence is not None:

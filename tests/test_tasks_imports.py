@@ -78,9 +78,7 @@ def test_progress_is_visible_while_the_import_transaction_is_open(monkeypatch, s
     project = make_project(owner, name="Watch desk")
     settings.IMPORT_BATCH_SIZE = 1
     monkeypatch.setattr(import_jobs, "PROGRESS_EVERY_SECONDS", 0)
-    job = import_store(
-        project=project, actor=owner, name="w.jsonl", content=ContentFile(jsonl(3))
-    )
+    job = import_store(project=project, actor=owner, name="w.jsonl", content=ContentFile(jsonl(3)))
     second_batch, release = threading.Event(), threading.Event()
     real_insert = import_services.rows_insert
     calls: list[int] = []

@@ -24,9 +24,10 @@ class Swept:
     imports: int = 0  # sent again, or failed because their worker died
 
     def __str__(self) -> str:
+        imports = f"; swept {self.imports} import(s)" if self.imports else ""
         return (
             f"Queued {self.articles} article(s) in {self.tasks} task(s) "
-            f"and {self.snapshots} snapshot(s); swept {self.imports} import(s)."
+            f"and {self.snapshots} snapshot(s){imports}."
         )
 
 

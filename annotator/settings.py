@@ -163,6 +163,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # A file, not memory: a Celery worker thread in the tests must see the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+# A second connection to the same database, in autocommit: an import job writes its progress
+# through it while its own transaction, which others cannot see into, is still open
+# (articles/services/import_jobs.py). Tests share the default test database.
+DATABASES["progress"] = {
+    **DATABASES["default"],
+    "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+    "TEST": {"MIRROR": "default"},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -221,6 +229,12 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads waiting for their import job, deleted when it ends. Web and workers on other
+    # machines need the same storage: a shared volume (IMPORT_STORAGE_DIR) or an S3 backend.
+    "imports": {
+        "BACKEND": env_str("IMPORT_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {"location": env_str("IMPORT_STORAGE_DIR", str(DATA_DIR / "imports"))},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -406,7 +420,15 @@ SPECTACULAR_SETTINGS = {
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024, minimum=1)
 IMPORT_MAX_ARTICLE_CHARS = env_int("IMPORT_MAX_ARTICLE_CHARS", 1_000_000, minimum=1)
 IMPORT_MAX_ARTICLES = env_int("IMPORT_MAX_ARTICLES", 100_000, minimum=1)
-DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES
+# An upload is never held whole in memory: past FILE_UPLOAD_MAX_MEMORY_SIZE a multipart file
+# is spooled to a temporary file, which the import then moves into its storage. Bodies that
+# are not files (JSON) stay limited to DATA_UPLOAD_MAX_MEMORY_SIZE.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024, minimum=1)
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 50 * 1024 * 1024, minimum=1)
+# Records an import job writes per batch (its memory grows with it: about 20 MB for 500
+# seed-sized articles of 25 spans).
+IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 500, minimum=1)
 
 # The tagger a new project uses unless it names another.
 DEFAULT_TAGGER = env_str("DEFAULT_TAGGER", "rules")

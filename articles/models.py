@@ -222,6 +222,13 @@ class Label(models.Model):
         return self.name
 
 
+class ImportPhase(models.TextChoices):
+    """What a running import job does: read every record once to check it, then write."""
+
+    VALIDATING = "validating"
+    WRITING = "writing"
+
+
 class ImportJob(models.Model):
     State = JobState
 
@@ -236,8 +243,24 @@ class ImportJob(models.Model):
     duplicate_count = models.PositiveIntegerField(default=0)
     duplicates = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
+    # Where the error is, when a record caused it: the input field and the file's line.
+    error_field = models.CharField(max_length=100, blank=True)
+    error_line = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A job run in the background (articles/services/import_jobs.py): its upload in the
+    # "imports" storage until the job ends, the options it runs with, and its progress.
+    file_name = models.CharField(max_length=500, blank=True)
+    size = models.BigIntegerField(default=0, help_text="Bytes of the stored upload.")
+    spans_as = models.CharField(max_length=10, default="machine")
+    pretag = models.BooleanField(default=True)
+    phase = models.CharField(max_length=10, choices=ImportPhase.choices, blank=True)
+    processed = models.PositiveIntegerField(
+        default=0, help_text="Records done in the current phase."
+    )
+    # The sweep's evidence, as for snapshots (articles/services/heartbeat.py).
+    queued_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    heartbeat = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -15,13 +15,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import KombuError
 
 from annotator.celery import app
-from articles.models import Article, JobState, Snapshot
+from articles.models import Article, ImportJob, JobState, Snapshot
 
 logger = logging.getLogger(__name__)
 
+IMPORT = "articles.import_run"
 PRETAG = "articles.pretag_articles"
 SNAPSHOT = "articles.snapshot_build"
 SWEEP = "articles.sweep"
@@ -124,5 +126,29 @@ def enqueue_training(version_id: int) -> None:
             send(TRAINING, version_id)
         except Exception as error:
             logger.warning("Broker unreachable; training %s not sent: %s", version_id, error)
+
+    transaction.on_commit(after_commit, robust=True)
+
+
+def send_import(job_id: int) -> None:
+    """Send an import job now; on a broker error the job is marked unsent and the error
+    propagates."""
+    try:
+        send(IMPORT, job_id)
+    except Exception:
+        ImportJob.objects.filter(pk=job_id, state=JobState.PENDING).update(queued_at=None)
+        raise
+    ImportJob.objects.filter(pk=job_id, state=JobState.PENDING).update(queued_at=timezone.now())
+
+
+def enqueue_import(job_id: int) -> None:
+    """Queue an import job after commit; a broker error is logged, not raised (the sweep
+    sends the job once the broker is back)."""
+
+    def after_commit() -> None:
+        try:
+            send_import(job_id)
+        except Exception as error:
+            logger.warning("Broker unreachable; import %s left for the sweep: %s", job_id, error)
 
     transaction.on_commit(after_commit, robust=True)

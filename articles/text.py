@@ -29,6 +29,14 @@ _UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def looks_like_utf16(head: bytes) -> bool:
+    """Whether the first bytes of a file are UTF-16/32 without a BOM (NULs between letters)."""
+    return bool(head) and head.count(0) * 4 >= len(head)
+
+
 def decode_bytes(data: bytes) -> str:
     """Decode UTF-8 (with or without BOM) or UTF-16 with a BOM.
 
@@ -42,7 +50,7 @@ def decode_bytes(data: bytes) -> str:
     if data.startswith(_UTF16_BOMS):
         return data.decode("utf-16")
     head = data[:1024]
-    if head and head.count(0) * 4 >= len(head):
+    if looks_like_utf16(head):
         first = head.index(0)
         raise UnsupportedEncoding(
             "utf-16", data, first, first + 1, "UTF-16 or UTF-32 without a byte-order mark"

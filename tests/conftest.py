@@ -98,3 +98,15 @@ def client_for():
         return client
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def _import_storage(settings, tmp_path_factory):
+    """Each test's uploads in a folder of its own (the imports storage)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "imports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path_factory.mktemp("imports"))},
+        },
+    }

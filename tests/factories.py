@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
-from articles.models import Article, Label, Project, Span
+from articles.models import Article, ImportJob, Label, Project, Span
 from articles.services import article_create, project_create, span_create, span_decide
 from articles.services.spans import Decision
 from articles.types import User
@@ -92,3 +92,12 @@ def make_human_span(
         note=note,
         gold=gold,
     )
+
+
+def run_imports() -> list[ImportJob]:
+    """Run every pending import job now, in this thread, as a worker would: for tests that
+    do not start one. Returns the jobs as they ended."""
+    from articles.services.import_jobs import import_job_run
+
+    pending = ImportJob.objects.filter(state="pending").order_by("pk").values_list("pk", flat=True)
+    return [import_job_run(job_id=job_id) for job_id in list(pending)]

@@ -467,7 +467,7 @@ ROWS: list[Row] = [
     Row(
         "POST",
         "api/projects/<int:project_id>/imports/",
-        api(EDITOR, 201),
+        api(EDITOR, 202),
         body=upload,
         multipart=True,
     ),

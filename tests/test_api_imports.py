@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 
+from django.core.files.storage import filesystem as storage_module
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.test.utils import override_settings
 
 from articles.models import Article, ImportJob
+from tests.factories import run_imports
 from tests.httpserver import serve
 
 BODY = "The mayor said that the tunnel will open in June. It could be delayed."
@@ -60,35 +64,121 @@ def test_viewer_gets_403_outsider_404(client_for, viewer, outsider, project):
     assert not ImportJob.objects.exists() and not Article.objects.exists()
 
 
-def test_upload_jsonl_and_read_progress(client_for, owner, project):
+def test_upload_jsonl_is_202_and_its_job_reports_the_result(
+    client_for, owner, project, django_capture_on_commit_callbacks
+):
     lines = [{"title": f"T{i}", "text": f"{BODY} Number {i}."} for i in range(3)]
     lines.append(lines[0])
     upload = SimpleUploadedFile(
         "batch.jsonl", "\n".join(json.dumps(x) for x in lines).encode(), "application/jsonl"
     )
     client = client_for(owner)
-    response = client.post(
-        f"/api/projects/{project.pk}/imports/", {"file": upload}, format="multipart"
-    )
-    assert response.status_code == 201, response.json()
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(
+            f"/api/projects/{project.pk}/imports/", {"file": upload}, format="multipart"
+        )
+    assert response.status_code == 202, response.json()
     job = response.json()
-    assert (job["total"], job["created_count"], job["duplicate_count"]) == (4, 3, 1)
-    assert job["duplicates"][0]["where"] == "batch.jsonl line 4"
-    progress = client.get(f"/api/imports/{job['id']}/").json()
+    assert (job["state"], job["url"], len(queued)) == ("pending", f"/api/imports/{job['id']}/", 1)
+    stored = ImportJob.objects.get(pk=job["id"]).file_name
+    assert storages["imports"].exists(stored)
+    run_imports()
+    progress = client.get(job["url"]).json()
+    assert (progress["state"], progress["processed"], progress["total"]) == ("done", 4, 4)
+    assert (progress["created_count"], progress["duplicate_count"]) == (3, 1)
+    assert progress["duplicates"][0]["where"] == "batch.jsonl line 4"
     assert progress["pretag"] == {"pending": 3, "running": 0, "done": 0, "failed": 0}
+    assert not storages["imports"].exists(stored)  # the upload goes with its job
 
 
-def test_bad_line_is_400_with_line_and_nothing_written(client_for, owner, project):
+def test_bad_line_fails_the_job_with_line_and_field_and_nothing_written(client_for, owner, project):
     data = b'{"text": "A fine first article."}\n{"text": ""}\n'
-    response = client_for(owner).post(
+    client = client_for(owner)
+    response = client.post(
         f"/api/projects/{project.pk}/imports/",
         {"file": SimpleUploadedFile("b.jsonl", data)},
         format="multipart",
     )
-    assert response.status_code == 400
-    assert response.json() == {"text": ["b.jsonl line 2: field 'text' is empty."]}
+    assert response.status_code == 202
+    stored = ImportJob.objects.get().file_name
+    run_imports()
+    job = client.get(response.json()["url"]).json()
+    assert (job["state"], job["error"]) == ("failed", "b.jsonl line 2: field 'text' is empty.")
+    assert (job["error_field"], job["error_line"]) == ("text", 2)
     assert not Article.objects.filter(project=project).exists()
-    assert ImportJob.objects.get(project=project).state == "failed"
+    assert not storages["imports"].exists(stored)
+
+
+def test_a_bad_record_late_in_a_file_leaves_nothing_of_earlier_batches(
+    client_for, owner, project, settings
+):
+    """The first pass finds the bad record before anything is written; the write pass is
+    one transaction however many batches it takes."""
+    settings.IMPORT_BATCH_SIZE = 2
+    lines = [json.dumps({"text": f"{BODY} Number {i}."}) for i in range(7)]
+    lines.append(json.dumps({"text": "Spans.", "spans": [{"start": 0, "end": 99}]}))
+    client_for(owner).post(
+        f"/api/projects/{project.pk}/imports/",
+        "\n".join(lines),
+        content_type="application/x-ndjson",
+        QUERY_STRING="name=late.jsonl",
+    )
+    [job] = run_imports()
+    assert (job.state, job.error_field, job.error_line) == ("failed", "spans", 8)
+    assert not Article.objects.filter(project=project).exists()
+
+
+def test_raw_json_lines_body_is_streamed_to_storage(client_for, teammate, project):
+    body = "\n".join(json.dumps({"title": f"R{i}", "text": f"{BODY} Raw {i}."}) for i in range(3))
+    response = client_for(teammate).post(
+        f"/api/projects/{project.pk}/imports/?name=raw.jsonl&pretag=false",
+        body,
+        content_type="application/x-ndjson",
+    )
+    assert response.status_code == 202, response.json()
+    assert (response.json()["source"], response.json()["size"]) == ("raw.jsonl", len(body))
+    [job] = run_imports()
+    assert (job.state, job.created_count, job.pretag) == ("done", 3, False)
+    assert Article.objects.filter(import_job=job, pretag_state="pending").count() == 3
+
+
+def test_raw_body_with_a_bad_option_is_400_and_stores_nothing(client_for, owner, project):
+    response = client_for(owner).post(
+        f"/api/projects/{project.pk}/imports/?spans_as=everything",
+        '{"text": "x"}',
+        content_type="application/x-ndjson",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["spans_as"]
+    assert not ImportJob.objects.exists()
+
+
+def test_an_upload_over_the_memory_size_is_spooled_to_disk_and_moved(
+    client_for, owner, project, settings, monkeypatch
+):
+    """The request never holds the file: Django writes it to a temporary file as it
+    arrives (past FILE_UPLOAD_MAX_MEMORY_SIZE), and the storage moves that file."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    moved: list[str] = []
+    real_move = storage_module.file_move_safe
+
+    def move(old: str, new: str, **kwargs: object) -> None:
+        moved.append(old)
+        real_move(old, new, **kwargs)
+
+    monkeypatch.setattr(storage_module, "file_move_safe", move)
+    body = "\n".join(json.dumps({"text": f"{BODY} Big {i}."}) for i in range(100)).encode()
+    assert len(body) > 1024
+    client = Client()
+    client.force_login(owner)
+    response = client.post(
+        f"/api/projects/{project.pk}/imports/",
+        {"file": SimpleUploadedFile("big.jsonl", body)},
+    )
+    assert response.status_code == 202, response.content
+    assert len(moved) == 1 and moved[0].endswith(".upload.jsonl")
+    [job] = run_imports()
+    assert (job.state, job.created_count, job.size) == ("done", 100, len(body))
 
 
 def test_too_large_upload_is_413(client_for, owner, project):

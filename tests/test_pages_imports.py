@@ -1,6 +1,6 @@
-"""Import page: files (one or several), pasted text and web pages go through the import
-service; refusals come back on the form with 400 naming file, line and field; each import's
-page shows its progress, duplicates and error."""
+"""Import page: files (one or several) are stored and imported in the background, pasted text
+and web pages at once; refusals come back on the form with 400, a bad record fails its job
+naming file, line and field; each import's page shows its progress, duplicates and error."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Article, ImportJob
+from tests.factories import run_imports
 from tests.httpserver import serve
 
 
@@ -55,7 +56,13 @@ def test_one_file_goes_to_its_import_page(
         )
     job = ImportJob.objects.get()
     assert (response.status_code, response["Location"]) == (302, job_url(job))
-    assert (job.state, job.created_count, job.source) == ("done", 2, "letters.jsonl")
+    assert (job.state, job.source) == ("pending", "letters.jsonl")
+    assert len(queued) == 1  # the job is sent once the request commits
+    waiting = client.get(job_url(job)).content.decode()
+    assert 'aria-valuetext="Waiting for a worker"' in waiting
+    with django_capture_on_commit_callbacks() as queued:
+        [job] = run_imports()
+    assert (job.state, job.created_count, job.processed, job.total) == ("done", 2, 2, 2)
     assert len(queued) == 1  # pre-tagging is sent once the import commits
     page = client.get(job_url(job))
     assert page.status_code == 200
@@ -73,10 +80,9 @@ def test_without_pretagging_nothing_is_queued(
     client, teammate, project, django_capture_on_commit_callbacks
 ):
     client.force_login(teammate)
+    post_files(client, project, upload("note.txt", "Harbour news\nThe harbour reopened on Monday."))
     with django_capture_on_commit_callbacks() as queued:
-        post_files(
-            client, project, upload("note.txt", "Harbour news\nThe harbour reopened on Monday.")
-        )
+        run_imports()
     assert queued == []
     article = Article.objects.get()
     assert (article.title, article.text) == ("Harbour news", "The harbour reopened on Monday.")
@@ -91,16 +97,17 @@ def test_several_files_each_get_an_import(client, teammate, project):
         upload("b.md", "# Second\n\nThe school reopened on Tuesday."),
     )
     assert (response.status_code, response["Location"]) == (302, import_url(project))
+    run_imports()
     assert sorted(ImportJob.objects.values_list("source", "state")) == [
         ("a.txt", "done"),
         ("b.md", "done"),
     ]
     page = client.get(import_url(project))
     assert [item.job.source for item, _ in page.context["imports"]] == ["b.md", "a.txt"]
-    assert b"Imported 2 files: their progress is below." in page.content
+    assert b"Importing 2 files: their progress is below." in page.content
 
 
-def test_a_bad_line_is_refused_with_file_line_and_field(client, teammate, project):
+def test_a_bad_line_fails_its_job_with_file_line_and_field(client, teammate, project):
     client.force_login(teammate)
     bad = jsonl(
         {"title": "Fine", "text": "The ferry stops in winter."}, {"title": "Empty", "text": "  "}
@@ -108,14 +115,15 @@ def test_a_bad_line_is_refused_with_file_line_and_field(client, teammate, projec
     response = post_files(
         client, project, upload("batch.jsonl", bad), upload("ok.txt", "Ok\nThe mayor spoke.")
     )
-    assert response.status_code == 400
-    form = response.context["forms"]["file"]
-    assert form.errors == {"uploads": ["batch.jsonl line 2: field 'text' is empty."]}
-    assert b"batch.jsonl line 2: field &#x27;text&#x27; is empty." in response.content
+    assert (response.status_code, response["Location"]) == (302, import_url(project))
+    run_imports()
     # Nothing of the bad file is stored; the good one is, and both are listed.
     assert list(Article.objects.values_list("title", flat=True)) == ["Ok"]
-    jobs = {item.job.source: item.job for item, _ in response.context["imports"]}
+    page = client.get(import_url(project))
+    assert b"batch.jsonl line 2: field &#x27;text&#x27; is empty." in page.content
+    jobs = {item.job.source: item.job for item, _ in page.context["imports"]}
     assert jobs["batch.jsonl"].state == "failed" and jobs["ok.txt"].state == "done"
+    assert (jobs["batch.jsonl"].error_field, jobs["batch.jsonl"].error_line) == ("text", 2)
     failed = client.get(job_url(jobs["batch.jsonl"])).content.decode()
     assert "Failed: batch.jsonl line 2: field &#x27;text&#x27; is empty." in failed
     assert "Nothing of this import was saved." in failed

@@ -3,7 +3,12 @@
 Readers parse only; ``articles.services.imports`` validates, deduplicates and writes.
 """
 
-from articles.importing.readers import SUPPORTED_EXTENSIONS, read_upload, record_from_object
+from articles.importing.readers import (
+    SUPPORTED_EXTENSIONS,
+    read_stored,
+    read_upload,
+    record_from_object,
+)
 from articles.importing.records import ImportFormatError, Record
 from articles.importing.web import fetch_article
 
@@ -12,6 +17,7 @@ __all__ = [
     "ImportFormatError",
     "Record",
     "fetch_article",
+    "read_stored",
     "read_upload",
     "record_from_object",
 ]

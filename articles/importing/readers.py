@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -20,11 +21,11 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 from articles.importing.records import ImportFormatError, Record, UploadTooLarge
 from articles.importing.web import extract_html
-from articles.text import UnsupportedEncoding, decode_bytes
+from articles.text import UTF8_BOM, UnsupportedEncoding, decode_bytes, looks_like_utf16
 
 SUPPORTED_EXTENSIONS = (".jsonl", ".csv", ".txt", ".md", ".html", ".htm", ".zip")
 ARTICLE_FIELDS = ("id", "title", "text", "source_url", "author", "published_at", "language")
@@ -78,6 +79,61 @@ def read_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> Iter
         )
 
 
+def read_stored(name: str, stored: IO[bytes], *, max_bytes: int | None = None) -> Iterator[Record]:
+    """Records from an upload kept in a (seekable, binary) file, read as a stream where the
+    format allows: JSON Lines line by line and CSV row by row in UTF-8, a zip member by
+    member. Same records and messages as ``read_upload`` of the file's bytes; UTF-16 files
+    and single-article formats are read whole (they are one article, or rare)."""
+    suffix = PurePosixPath(name.lower()).suffix
+    head = stored.read(1024)
+    stored.seek(0)
+    streamable = not head.startswith(_WIDE_BOMS) and not looks_like_utf16(head)
+    if suffix == ".jsonl" and streamable:
+        yield from _stream_jsonl(name, stored)
+    elif suffix == ".csv" and streamable:
+        text = io.TextIOWrapper(stored, encoding="utf-8-sig", newline="")
+        try:
+            yield from read_csv(name, text, max_bytes=max_bytes)
+        except UnicodeDecodeError as error:
+            raise ImportFormatError(
+                f"{name}: not UTF-8 or UTF-16 with a byte-order mark ({error.reason}); "
+                "save the file as UTF-8.",
+                field="file",
+            ) from None
+        finally:
+            # The caller closes the file; it may have already when a failed import lets go
+            # of this generator.
+            with contextlib.suppress(ValueError):
+                text.detach()
+    elif suffix == ".zip":
+        yield from _read_zip(name, stored, max_bytes=max_bytes)
+    else:
+        data = stored.read() if max_bytes is None else stored.read(max_bytes + 1)
+        yield from read_upload(name, data, max_bytes=max_bytes)
+
+
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 and UTF-32: decoded whole by decode_bytes
+
+
+def _stream_jsonl(name: str, stored: IO[bytes]) -> Iterator[Record]:
+    offset = 0
+    for number, raw in enumerate(stored, start=1):
+        start = offset
+        offset += len(raw)
+        if number == 1 and raw.startswith(UTF8_BOM):
+            raw, start = raw[len(UTF8_BOM) :], start + len(UTF8_BOM)
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ImportFormatError(
+                f"{name}: not UTF-8 or UTF-16 with a byte-order mark ({error.reason} at byte "
+                f"{start + error.start}); save the file as UTF-8.",
+                field="file",
+            ) from None
+        if line.strip():
+            yield _jsonl_record(f"{name} line {number}", line)
+
+
 def _too_large(name: str, size: str, max_bytes: int) -> NoReturn:
     raise UploadTooLarge(
         f"{name}: unpacks to {size} bytes; the limit is {max_bytes} (IMPORT_MAX_UPLOAD_BYTES).",
@@ -85,9 +141,9 @@ def _too_large(name: str, size: str, max_bytes: int) -> NoReturn:
     )
 
 
-def _read_zip(name: str, data: bytes, *, max_bytes: int | None) -> Iterator[Record]:
+def _read_zip(name: str, data: bytes | IO[bytes], *, max_bytes: int | None) -> Iterator[Record]:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except _ZIP_READ_ERRORS:
         raise ImportFormatError(f"{name}: not a valid zip archive.", field="file") from None
     members = [
@@ -143,24 +199,24 @@ def _no_constant(name: str) -> NoReturn:
 
 def read_jsonl(name: str, content: str) -> Iterator[Record]:
     for number, line in enumerate(content.split("\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{name} line {number}"
-        try:
-            item = json.loads(line, parse_constant=_no_constant)
-        except json.JSONDecodeError as error:
-            raise ImportFormatError(f"{where}: invalid JSON ({error.msg}).", field="file") from None
-        except RecursionError:
-            raise ImportFormatError(
-                f"{where}: the JSON is nested too deeply.", field="file"
-            ) from None
-        except ValueError as error:  # an integer too long to convert, NaN, Infinity
-            raise ImportFormatError(f"{where}: invalid JSON ({error}).", field="file") from None
-        if not isinstance(item, dict):
-            raise ImportFormatError(f"{where}: expected a JSON object.", field="file")
-        if "text" not in item:
-            raise ImportFormatError(f"{where}: field 'text' is missing.", field="text")
-        yield record_from_object(item, where=where)
+        if line.strip():
+            yield _jsonl_record(f"{name} line {number}", line)
+
+
+def _jsonl_record(where: str, line: str) -> Record:
+    try:
+        item = json.loads(line, parse_constant=_no_constant)
+    except json.JSONDecodeError as error:
+        raise ImportFormatError(f"{where}: invalid JSON ({error.msg}).", field="file") from None
+    except RecursionError:
+        raise ImportFormatError(f"{where}: the JSON is nested too deeply.", field="file") from None
+    except ValueError as error:  # an integer too long to convert, NaN, Infinity
+        raise ImportFormatError(f"{where}: invalid JSON ({error}).", field="file") from None
+    if not isinstance(item, dict):
+        raise ImportFormatError(f"{where}: expected a JSON object.", field="file")
+    if "text" not in item:
+        raise ImportFormatError(f"{where}: field 'text' is missing.", field="text")
+    return record_from_object(item, where=where)
 
 
 def record_from_object(item: dict[str, Any], *, where: str) -> Record:
@@ -179,13 +235,18 @@ def record_from_object(item: dict[str, Any], *, where: str) -> Record:
     )
 
 
-def read_csv(name: str, content: str) -> Iterator[Record]:
+def read_csv(
+    name: str, content: str | IO[str], *, max_bytes: int | None = None
+) -> Iterator[Record]:
+    """Records of a CSV text, given whole or as a stream (opened with ``newline=""``)."""
     # The csv module refuses fields over 128 KiB by default (a process-wide setting); an
     # article may be longer, and the upload limit already bounds every field.
-    csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
+    bound = len(content) if isinstance(content, str) else (max_bytes or 2**31 - 2)
+    csv.field_size_limit(max(csv.field_size_limit(), bound + 1))
+    stream = io.StringIO(content, newline="") if isinstance(content, str) else content
     # strict: a quote that is never closed is an error, not a field running to the end of
     # the file.
-    reader = csv.DictReader(io.StringIO(content, newline=""), strict=True)
+    reader = csv.DictReader(stream, strict=True)
     try:
         header = reader.fieldnames
     except csv.Error as error:

@@ -1,9 +1,10 @@
 """Import: files (picked or dropped), pasted text or a web address into a project, and each
 import's page, which follows the import and then the pre-tagging of its articles live.
 
-The page's script polls ``GET /api/imports/{id}/``: the state of the import, then its
-articles per pre-tag state. An import that runs in the background (``pending``/``running``
-when the request returns) needs no change here.
+Files are imported in the background (``articles/services/import_jobs.py``): the page of a
+job shows its phase and records processed, and its script polls ``GET /api/imports/{id}/``
+for the state of the import, then its articles per pre-tag state. Without the script, a
+refresh shows the same.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from articles.models import ImportJob, Project, Role
 from articles.pages.common import PageForm, form_error, project_context
 from articles.selectors import imports as import_selectors
 from articles.selectors import projects as project_selectors
-from articles.services.imports import import_check_size
+from articles.services.import_jobs import import_store
 from articles.types import SignedInHttpRequest
 
 TEMPLATE = "articles/manage/import.html"
@@ -153,7 +154,7 @@ def import_page(request: SignedInHttpRequest, project_id: int) -> HttpResponse:
         return _page(request, project, {source: form}, 400)
     if len(jobs) == 1:
         return redirect("articles:project_import_job", project_id=project.pk, import_id=jobs[0].pk)
-    messages.success(request, f"Imported {len(jobs)} files: their progress is below.")
+    messages.success(request, f"Importing {len(jobs)} files: their progress is below.")
     return redirect("articles:project_import", project_id=project.pk)
 
 
@@ -183,11 +184,10 @@ def _import(
     jobs = []
     for upload in values["uploads"]:
         try:
-            import_check_size(size=upload.size or 0, name=upload.name or "file")
-            job = services.import_upload(
+            job = import_store(
                 project=project,
                 name=upload.name or "file",
-                data=upload.read(),
+                content=upload,
                 actor=actor,
                 spans_as=values["spans_as"] or "machine",
                 pretag=values["pretag"],
@@ -198,7 +198,7 @@ def _import(
         jobs.append(job)
     if form.errors and jobs:
         names = ", ".join(job.source for job in jobs)
-        messages.success(request, f"Imported {names}; the others were refused (see below).")
+        messages.success(request, f"Importing {names}; the others were refused (see below).")
     return jobs
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from articles.access import access_import
-from articles.models import Article, ImportJob, Project, Role
+from articles.models import Article, ImportJob, ImportPhase, Project, Role
 from articles.types import AnyUser
 
 
@@ -36,9 +36,34 @@ def import_article_ids(job: ImportJob, *, limit: int = 1000) -> list[int]:
 
 
 @dataclass(frozen=True)
+class ImportStatus:
+    """What the import's progress bar shows (the page script computes the same)."""
+
+    value: int | None  # None: not measurable yet (indeterminate bar)
+    maximum: int
+    text: str
+
+
+def import_status(job: ImportJob) -> ImportStatus:
+    if job.state in (ImportJob.State.DONE, ImportJob.State.FAILED):
+        return ImportStatus(1, 1, "Finished" if job.state == ImportJob.State.DONE else "Failed")
+    if job.state == ImportJob.State.PENDING:
+        return ImportStatus(None, 1, "Waiting for a worker")
+    if job.phase == ImportPhase.WRITING and job.total:
+        return ImportStatus(
+            job.processed, job.total, f"Writing: {job.processed} of {job.total} records"
+        )
+    return ImportStatus(None, 1, f"Checking records: {job.processed} read")
+
+
+@dataclass(frozen=True)
 class ImportProgress:
     job: ImportJob
     pretag: dict[str, int]  # the job's articles per pre-tag state, every state present
+
+    @property
+    def status(self) -> ImportStatus:
+        return import_status(self.job)
 
     @property
     def pretag_finished(self) -> bool:

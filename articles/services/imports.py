@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 SpansAs = Literal["machine", "human", "ignore"]
 SPANS_AS = ("machine", "human", "ignore")
 HASH_BATCH = 1000
+DUPLICATES_KEPT = 1000  # reports of duplicates kept on a job; the count has them all
 IMPORTED_TAGGER = "import"
 _UNSTORABLE_IN_NAME = re.compile("[\x00-\x1f\ud800-\udfff]")
 
@@ -180,7 +181,8 @@ def _check_spans(
         if not isinstance(attrs, dict):
             raise DomainError(f"{where}: 'attrs' must be an object.", field="spans")
         for part in ("attrs", "note", "tagger_version"):
-            if problem := json_problem(span.get(part)):
+            value = span.get(part)
+            if value is not None and value != {} and (problem := json_problem(value)):
                 raise DomainError(f"{where}: '{part}' {problem}.", field="spans")
         confidence = span.get("confidence")
         if confidence is not None:
@@ -285,22 +287,31 @@ def articles_import_unchecked(
     try:
         _import_into(job, project, records, importer, spans_as, pretag)
     except DomainError as error:
-        _job_failed(job, error.message)
+        job_failed(job, error.message, error.field)
         error.import_job = job  # type: ignore[attr-defined]
         raise
     except BaseException:
         # Whatever stopped it, the job must not stay "running" for ever.
         logger.exception("Import job %s failed unexpectedly", job.pk)
-        _job_failed(job, UNEXPECTED_FAILURE)
+        job_failed(job, UNEXPECTED_FAILURE)
         raise
     job.refresh_from_db()
     assignments_after_import(project=project, created=job.created_count)
     return job
 
 
-def _job_failed(job: ImportJob, message: str) -> None:
+_LINE = re.compile(r" line (\d+): ")
+
+
+def job_failed(job: ImportJob, message: str, field: str | None = None) -> None:
+    """Record why ``job`` failed: the message, and the field and line it names, if any."""
+    line = _LINE.search(message)
     ImportJob.objects.filter(pk=job.pk).update(
-        state=ImportJob.State.FAILED, error=message, finished_at=timezone.now()
+        state=ImportJob.State.FAILED,
+        error=message,
+        error_field=(field or "")[:100],
+        error_line=int(line.group(1)) if line else None,
+        finished_at=timezone.now(),
     )
     job.refresh_from_db()
 
@@ -317,6 +328,114 @@ def _records_limited(records: Iterable[Record]) -> Iterator[Record]:
         yield record
 
 
+Progress = Callable[[int], None]  # called with the number of records handled so far
+
+
+class _Writer:
+    """Writes checked records of one import in batches of ``IMPORT_BATCH_SIZE``, inside the
+    import's transaction: duplicates dropped (earlier in the import, or already in the
+    project), articles and then their spans bulk-inserted per batch.
+
+    What it keeps across batches is one entry per distinct text (its hash and where it was
+    first seen, to name it in a duplicate's report), the ids to pre-tag, and at most
+    ``DUPLICATES_KEPT`` duplicate reports: the records themselves go once written."""
+
+    def __init__(
+        self, job: ImportJob, project: Project, importer: User | None, spans_as: SpansAs
+    ) -> None:
+        self.job, self.project, self.importer, self.spans_as = job, project, importer, spans_as
+        self.first_seen: dict[str, str] = {}
+        self.batch: list[_Prepared] = []
+        self.total = self.created = self.duplicate_count = 0
+        self.duplicates: list[dict[str, Any]] = []
+        self.to_tag: list[int] = []
+
+    def add(self, item: _Prepared) -> None:
+        self.total += 1
+        digest = item.article["content_hash"]
+        if digest in self.first_seen:
+            self._duplicate(item, duplicate_of=self.first_seen[digest])
+            return
+        self.first_seen[digest] = item.record.where
+        self.batch.append(item)
+        if len(self.batch) >= settings.IMPORT_BATCH_SIZE:
+            self.flush()
+
+    def _duplicate(self, item: _Prepared, **of: Any) -> None:
+        self.duplicate_count += 1
+        if len(self.duplicates) < DUPLICATES_KEPT:
+            self.duplicates.append(
+                {"where": item.record.where, "title": item.article["title"], **of}
+            )
+
+    def flush(self) -> None:
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        existing = _existing_hashes(self.project, [p.article["content_hash"] for p in batch])
+        fresh: list[_Prepared] = []
+        now = timezone.now()
+        for item in batch:
+            if item.article["content_hash"] in existing:
+                self._duplicate(item, article=existing[item.article["content_hash"]])
+                continue
+            item.article["import_job_id"] = self.job.pk
+            if item.spans and self.spans_as == "machine":
+                item.article.update(
+                    pretag_state=Article.PretagState.DONE,
+                    pretag_tagger=IMPORTED_TAGGER,
+                    pretagged_at=now,
+                )
+            fresh.append(item)
+        if not fresh:
+            return
+        rows_insert(Article, [item.article for item in fresh])
+        hashes = [item.article["content_hash"] for item in fresh]
+        ids: dict[str, int] = {}
+        for i in range(0, len(hashes), HASH_BATCH):
+            ids.update(
+                Article.objects.filter(
+                    import_job=self.job, content_hash__in=hashes[i : i + HASH_BATCH]
+                ).values_list("content_hash", "pk")
+            )
+        for item in fresh:
+            item.article["id"] = ids[item.article["content_hash"]]
+        span_rows_insert(
+            [
+                _span_row(item.article, span, self.spans_as, self.importer)
+                for item in fresh
+                for span in item.spans
+            ]
+        )
+        if self.spans_as == "human" and self.importer is not None:
+            # Every create is in the history, imported layers included.
+            created = Span.objects.layer(self.importer).filter(article_id__in=list(ids.values()))
+            spans_record_created(created.select_related("label"), actor=self.importer)
+        self.created += len(fresh)
+        self.to_tag.extend(
+            item.article["id"] for item in fresh if "pretag_state" not in item.article
+        )
+
+
+def _checked(records: Iterable[Record], project: Project, spans_as: SpansAs) -> Iterator[_Prepared]:
+    """Each record checked and turned into its rows; the first bad one raises."""
+    labels = {label.name: label for label in Label.objects.filter(project=project)}
+    for record in _records_limited(records):
+        article = _prepare(record, project)
+        yield _Prepared(record, article, _check_spans(record, article["text"], labels, spans_as))
+
+
+def records_validate(
+    *, project: Project, records: Iterable[Record], spans_as: SpansAs, progress: Progress
+) -> int:
+    """Check every record as the import would, writing nothing; returns how many there are.
+    Raises ``DomainError`` (location and field) for the first bad one."""
+    count = 0
+    for count, _ in enumerate(_checked(records, project, spans_as), start=1):
+        progress(count)
+    return count
+
+
 @transaction.atomic
 def _import_into(
     job: ImportJob,
@@ -325,71 +444,25 @@ def _import_into(
     importer: User | None,
     spans_as: SpansAs,
     pretag: bool,
+    progress: Progress | None = None,
 ) -> None:
-    labels = {label.name: label for label in Label.objects.filter(project=project)}
-    prepared: list[_Prepared] = []
-    duplicates: list[dict[str, Any]] = []
-    first_in_batch: dict[str, str] = {}
-    total = 0
-    for record in _records_limited(records):
-        total += 1
-        article = _prepare(record, project)
-        spans = _check_spans(record, article["text"], labels, spans_as)
-        digest = article["content_hash"]
-        if digest in first_in_batch:
-            duplicates.append(
-                {
-                    "where": record.where,
-                    "title": article["title"],
-                    "duplicate_of": first_in_batch[digest],
-                }
-            )
-            continue
-        first_in_batch[digest] = record.where
-        prepared.append(_Prepared(record, article, spans))
-    existing = _existing_hashes(project, [p.article["content_hash"] for p in prepared])
-    fresh: list[_Prepared] = []
-    now = timezone.now()
-    for item in prepared:
-        if item.article["content_hash"] in existing:
-            duplicates.append(
-                {
-                    "where": item.record.where,
-                    "title": item.article["title"],
-                    "article": existing[item.article["content_hash"]],
-                }
-            )
-            continue
-        item.article["import_job_id"] = job.pk
-        if item.spans and spans_as == "machine":
-            item.article.update(
-                pretag_state=Article.PretagState.DONE,
-                pretag_tagger=IMPORTED_TAGGER,
-                pretagged_at=now,
-            )
-        fresh.append(item)
-    rows_insert(Article, [item.article for item in fresh])
-    ids = dict(Article.objects.filter(import_job=job).values_list("content_hash", "pk"))
-    for item in fresh:
-        item.article["id"] = ids[item.article["content_hash"]]
-    span_rows_insert(
-        [_span_row(item.article, span, spans_as, importer) for item in fresh for span in item.spans]
-    )
-    if spans_as == "human" and importer is not None:
-        # Every create is in the history, imported layers included.
-        created = Span.objects.layer(importer).filter(article_id__in=ids.values())
-        spans_record_created(created.select_related("label"), actor=importer)
+    writer = _Writer(job, project, importer, spans_as)
+    for item in _checked(records, project, spans_as):
+        writer.add(item)
+        if progress is not None:
+            progress(writer.total)
+    writer.flush()
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportJob.State.DONE,
-        total=total,
-        created_count=len(fresh),
-        duplicate_count=len(duplicates),
-        duplicates=duplicates[:1000],
+        total=writer.total,
+        processed=writer.total,
+        created_count=writer.created,
+        duplicate_count=writer.duplicate_count,
+        duplicates=writer.duplicates,
         finished_at=timezone.now(),
     )
-    to_tag = [item.article["id"] for item in fresh if "pretag_state" not in item.article]
-    if pretag and to_tag:
-        queue.enqueue_pretag(to_tag)
+    if pretag and writer.to_tag:
+        queue.enqueue_pretag(writer.to_tag)
 
 
 def _span_row(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from articles.models import Project
+from articles.services.import_jobs import import_sweep
 from articles.services.pretag import pretag_sweep
 from articles.services.snapshots import snapshot_sweep
 
@@ -20,20 +21,24 @@ class Swept:
     articles: int
     tasks: int
     snapshots: int
+    imports: int = 0  # sent again, or failed because their worker died
 
     def __str__(self) -> str:
+        imports = f"; swept {self.imports} import(s)" if self.imports else ""
         return (
             f"Queued {self.articles} article(s) in {self.tasks} task(s) "
-            f"and {self.snapshots} snapshot(s)."
+            f"and {self.snapshots} snapshot(s){imports}."
         )
 
 
 def sweep(*, project: Project | None = None, dead_after: int | None = None) -> Swept:
-    """Send lost pre-tags, then lost snapshot builds (of one project, or all); ``dead_after``
+    """Send lost pre-tags, then lost snapshot builds, then lost imports (failing those whose
+    worker died), of one project or all; ``dead_after``
     overrides ``HEARTBEAT_TIMEOUT_SECONDS`` (0: every running task is taken for dead).
 
     Broker errors propagate; whatever was not sent stays marked for the next sweep.
     """
     articles, tasks = pretag_sweep(project=project, dead_after=dead_after)
     snapshots = snapshot_sweep(project=project, dead_after=dead_after)
-    return Swept(articles, tasks, snapshots)
+    imports = import_sweep(project=project, dead_after=dead_after)
+    return Swept(articles, tasks, snapshots, imports)

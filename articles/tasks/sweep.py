@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 def sweep_task() -> str:
     """Send lost work again. Not retried: the next beat tick is the retry."""
     swept = sweep()
-    if swept.articles or swept.snapshots:
+    if swept.articles or swept.snapshots or swept.imports:
         logger.info("Sweep: %s", swept)
     return str(swept)
 
@@ -31,6 +31,6 @@ def sweep_at_worker_start(**_: object) -> Swept | None:
     except Exception:  # the worker must start even if the database or broker hiccups
         logger.exception("Could not send lost work at worker start")
         return None
-    if swept.articles or swept.snapshots:
+    if swept.articles or swept.snapshots or swept.imports:
         logger.info("At worker start: %s", swept)
     return swept

@@ -45,11 +45,21 @@ def furnished(project, owner, teammate, superuser, article, settings, tmp_path):
         state="failed",
         error="letters-2026-11.jsonl line 14: field 'published_at' must be a date like 2024-05-31.",
     )
+    running = ImportJob.objects.create(
+        project=project,
+        created_by=owner,
+        source="archive-2026.jsonl",
+        state="running",
+        phase="writing",
+        processed=3500,
+        total=10000,
+        size=89_300_000,
+    )
     snapshot = snapshot_request(
         project=project, actor=owner, format="jsonl", filters=ExportFilters()
     )
     snapshot_build(snapshot_id=snapshot.pk)
-    return {"job": job}
+    return {"job": job, "running": running}
 
 
 def pages(project, furnished) -> list[tuple[str, str]]:
@@ -67,6 +77,7 @@ def pages(project, furnished) -> list[tuple[str, str]]:
         ("label-edit", "project_label", [project.pk, quote.pk]),
         ("import", "project_import", [project.pk]),
         ("import-job", "project_import_job", [project.pk, furnished["job"].pk]),
+        ("import-running", "project_import_job", [project.pk, furnished["running"].pk]),
         ("export", "project_export", [project.pk]),
         ("stats", "project_stats", [project.pk]),
     ]

@@ -5,7 +5,8 @@
 //   server's answer is the same as without the script: the import's page (followed here),
 //   or the forms again with their errors (swapped in).
 // - Every import on the page ([data-import-job]) is followed live: GET /api/imports/{id}/
-//   says the import's state, then its articles per pre-tag state. A page of one import
+//   says the import's state and progress (phase, records processed of total), then its
+//   articles per pre-tag state. A page of one import
 //   reloads once when the import itself ends, to show its duplicates or its error.
 (() => {
   const BAR_ORDER = ["done", "failed", "running", "pending"];
@@ -113,6 +114,17 @@
 
   // ---- following imports ----------------------------------------------------------------
 
+  // The same words as the server's (articles/selectors/imports.py import_status).
+  function importStatus(job) {
+    if (job.state === "done") return { value: 1, max: 1, text: "Finished" };
+    if (job.state === "failed") return { value: 1, max: 1, text: "Failed" };
+    if (job.state === "pending") return { value: null, max: 1, text: "Waiting for a worker" };
+    if (job.phase === "writing" && job.total) {
+      return { value: job.processed, max: job.total, text: `Writing: ${job.processed} of ${job.total} records` };
+    }
+    return { value: null, max: 1, text: `Checking records: ${job.processed} read` };
+  }
+
   function drawImport(element, job) {
     const state = job.state;
     const pill = element.querySelector('[data-field="state"]');
@@ -120,16 +132,18 @@
     pill.className = `pill job-${state}`;
     const bar = element.querySelector("[data-import-bar]");
     const summary = element.querySelector('[data-field="summary"]');
+    const status = importStatus(job);
+    bar.max = status.max;
+    if (status.value === null) bar.removeAttribute("value");
+    else bar.value = status.value;
+    bar.setAttribute("aria-valuetext", status.text);
     if (state === "done") {
-      bar.value = 1;
       summary.textContent =
         `${plural(job.created_count, "new article")}, ${plural(job.duplicate_count, "duplicate")} (${job.total} read)`;
     } else if (state === "failed") {
-      bar.value = 1;
       summary.replaceChildren(Object.assign(document.createElement("span"), { className: "error", textContent: `Failed: ${job.error}` }));
     } else {
-      bar.removeAttribute("value");
-      summary.textContent = "Importing…";
+      summary.textContent = `${status.text}…`;
     }
   }
 
@@ -170,7 +184,7 @@
         job = null; // no answer this time: ask again later
       }
       if (job) {
-        const seen = JSON.stringify([job.state, job.pretag]);
+        const seen = JSON.stringify([job.state, job.phase, job.processed, job.pretag]);
         if (seen !== last) {
           lastChange = Date.now();
           last = seen;

@@ -400,7 +400,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES
 DEFAULT_TAGGER = env_str("DEFAULT_TAGGER", "rules")
 # Pre-tagging: ids per Celery task, and the optional "http" tagger's backend.
 PRETAG_BATCH_SIZE = env_int("PRETAG_BATCH_SIZE", 50, minimum=1)
-PRETAG_HTTP_URL = os.environ.get("PRETAG_HTTP_URL", "")
+# Similar claims: claim spans per embedding task (the worker encodes them in one call), and
+# whether PostgreSQL searches with pgvector where migration 0014 could set it up (off: brute
+# force over the stored vectors, as on SQLite).
+EMBED_BATCH_SIZE = env_int("EMBED_BATCH_SIZE", 64, minimum=1)
+SIMILAR_PGVECTOR = env_bool("SIMILAR_PGVECTOR", True)
 PRETAG_HTTP_TIMEOUT = env_int("PRETAG_HTTP_TIMEOUT", 10, minimum=1)
 PRETAG_HTTP_RETRIES = env_int("PRETAG_HTTP_RETRIES", 2)
 IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 20, minimum=1)

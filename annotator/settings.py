@@ -405,6 +405,7 @@ PRETAG_BATCH_SIZE = env_int("PRETAG_BATCH_SIZE", 50, minimum=1)
 # force over the stored vectors, as on SQLite).
 EMBED_BATCH_SIZE = env_int("EMBED_BATCH_SIZE", 64, minimum=1)
 SIMILAR_PGVECTOR = env_bool("SIMILAR_PGVECTOR", True)
+PRETAG_HTTP_URL = os.environ.get("PRETAG_HTTP_URL", "")
 PRETAG_HTTP_TIMEOUT = env_int("PRETAG_HTTP_TIMEOUT", 10, minimum=1)
 PRETAG_HTTP_RETRIES = env_int("PRETAG_HTTP_RETRIES", 2)
 IMPORT_FETCH_TIMEOUT = env_int("IMPORT_FETCH_TIMEOUT", 20, minimum=1)

@@ -18,6 +18,7 @@ BENCHMARKS = {
     "editor": "Editor page in headless Chromium, accept latency, decision saves.",
     "export": "Exports (JSONL vs the database's own JSON, CoNLL, memory, queries), API latency.",
     "pretag": "Tagger, bulk import, and import → tagged by a Celery worker.",
+    "similar": "Embedding claims (real model), similar-claims lookup at 100k claim spans.",
 }
 
 Output = Callable[[str], None]

@@ -24,7 +24,7 @@ from django.db.models.expressions import RawSQL
 from articles import embeddings
 from articles.access import readable_spans
 from articles.guidelines import CLAIM_LABEL, is_claim_label
-from articles.models import Membership, Span, SpanEmbedding
+from articles.models import Span, SpanEmbedding
 from articles.selectors.spans import span_get
 from articles.types import AnyUser
 
@@ -207,12 +207,15 @@ def _pgvector(
     iterative scan); what the access rules then leave out (rejected spans, other editors'
     layers of blind projects) is made up for by asking for more, a few times at most.
     """
-    projects: list[int] | None = None
+    # The caller's projects (all for a superuser), narrowed to the one asked for.
+    projects: tuple[str, list[Any]] = ("", [])
     if not user.is_superuser:
-        memberships = Membership.objects.filter(user_id=cast(int, user.pk))
-        projects = list(memberships.values_list("project_id", flat=True))
+        projects = (
+            "AND project_id IN (SELECT project_id FROM articles_membership WHERE user_id = %s)",
+            [user.pk],
+        )
     if query.project_id is not None:
-        projects = [query.project_id] if projects is None or query.project_id in projects else []
+        projects = (projects[0] + " AND project_id = %s", [*projects[1], query.project_id])
     wanted = 4 * query.limit + 20
     while True:
         nearest = _in_transaction(_nearest, vector, source.article_id, projects, wanted)
@@ -230,15 +233,15 @@ def _pgvector(
 
 
 def _nearest(
-    vector: SpanEmbedding, article_id: int, projects: list[int] | None, wanted: int
+    vector: SpanEmbedding, article_id: int, projects: tuple[str, list[Any]], wanted: int
 ) -> list[tuple[int, float]]:
-    where = "" if projects is None else "AND project_id = ANY(%s)"
-    params: list[Any] = [embeddings.literal(bytes(vector.vector)), vector.model, article_id]
-    if projects is not None:
-        params.append(projects)
+    where, project_params = projects
+    params = [embeddings.literal(bytes(vector.vector)), vector.model, article_id, *project_params]
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL hnsw.iterative_scan = strict_order")
-        cursor.execute("SET LOCAL hnsw.ef_search = %s", [min(1000, max(40, wanted))])
+        ef_search = min(1000, max(40, wanted))
+        cursor.execute(
+            f"SET LOCAL hnsw.iterative_scan = strict_order; SET LOCAL hnsw.ef_search = {ef_search}"
+        )
         cursor.execute(
             "SELECT span_id, embedding <=> %s::vector AS distance FROM articles_spanembedding "
             f"WHERE model = %s AND article_id <> %s AND embedding IS NOT NULL {where} "

@@ -132,14 +132,14 @@ def enqueue_training(version_id: int) -> None:
 def enqueue_embeddings(span_ids: Sequence[int]) -> None:
     """Queue the embedding of claim spans after commit, in ``EMBED_BATCH_SIZE`` batches.
 
-    Nothing is sent where the embeddings extra is not installed (similar claims then stay
-    lexical). A broker error is logged, not raised: ``manage.py embed_claims`` embeds what
-    was missed.
+    Nothing is sent where the embeddings extra is not installed or ``EMBED_CLAIMS`` is off
+    (similar claims then stay lexical). A broker error is logged, not raised: ``manage.py
+    embed_claims`` embeds what was missed.
     """
     from articles.embeddings import available  # finds the package, imports no torch
 
     ids = list(span_ids)
-    if not ids or not available():
+    if not ids or not settings.EMBED_CLAIMS or not available():
         return
     size = settings.EMBED_BATCH_SIZE
 

@@ -92,8 +92,9 @@ def test_embed_claims_backfills_a_project(project):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_embeds_human_claims_and_pretagged_ones():
+def test_a_real_worker_embeds_human_claims_and_pretagged_ones(settings):
     needs_embeddings()
+    settings.EMBED_CLAIMS = True  # off for the rest of the suite (tests/conftest.py)
     owner = new_user("embedder")
     project = make_project(owner, name="Embedding desk")
     article = make_article(project, CLAIM + " Critics were not convinced.")

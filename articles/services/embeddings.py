@@ -88,7 +88,7 @@ def spans_embed(*, span_ids: Sequence[int]) -> int:
 def embeddings_enqueue_for_articles(*, article_ids: Sequence[int]) -> None:
     """After pre-tagging: queue the articles' claim spans that have no current vector."""
     ids = list(article_ids)
-    if not ids or not embeddings.available():
+    if not ids or not settings.EMBED_CLAIMS or not embeddings.available():
         return
     spans = claims_without_embedding().filter(article_id__in=ids)
     queue.enqueue_embeddings(list(spans.values_list("pk", flat=True)))

@@ -4,8 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 # Optional extras to install beside the dev tools: learning (scikit-learn, for the embedded
-# worker's re-scorer trainings); CI adds spacy so the DocBin export is read back by spaCy.
+# worker's re-scorer trainings); CI adds spacy so the DocBin export is read back by spaCy,
+# and embeddings (sentence embeddings for similar claims; torch's CPU build goes in first).
 EXTRAS ?= dev,learning
+TORCH  ?= torch==2.13.0
 # Where `make run` serves: `make run PORT=8080`, or `make run ADDR=0.0.0.0:8080` for other
 # machines (their name for this one must be in ALLOWED_HOSTS).
 PORT   ?= 8000
@@ -16,6 +18,8 @@ ADDR   ?= 127.0.0.1:$(PORT)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# The CPU build of torch first: left to sentence-transformers, pip takes a CUDA build.
+	$(if $(findstring embeddings,$(EXTRAS)),$(BIN)/python -m pip install --quiet '$(TORCH)')
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 

@@ -434,6 +434,13 @@ IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 500, minimum=1)
 DEFAULT_TAGGER = env_str("DEFAULT_TAGGER", "rules")
 # Pre-tagging: ids per Celery task, and the optional "http" tagger's backend.
 PRETAG_BATCH_SIZE = env_int("PRETAG_BATCH_SIZE", 50, minimum=1)
+# Similar claims: claim spans per embedding task (the worker encodes them in one call),
+# whether saved claims are queued for embedding at all (where the extra is installed), and
+# whether PostgreSQL searches with pgvector where migration 0014 could set it up (off: brute
+# force over the stored vectors, as on SQLite).
+EMBED_BATCH_SIZE = env_int("EMBED_BATCH_SIZE", 64, minimum=1)
+EMBED_CLAIMS = env_bool("EMBED_CLAIMS", True)
+SIMILAR_PGVECTOR = env_bool("SIMILAR_PGVECTOR", True)
 PRETAG_HTTP_URL = os.environ.get("PRETAG_HTTP_URL", "")
 PRETAG_HTTP_TIMEOUT = env_int("PRETAG_HTTP_TIMEOUT", 10, minimum=1)
 PRETAG_HTTP_RETRIES = env_int("PRETAG_HTTP_RETRIES", 2)

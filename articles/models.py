@@ -746,3 +746,30 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Password reset asked at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SpanEmbedding(models.Model):
+    """A claim span's sentence embedding, for similar claims (``articles/embeddings.py``).
+
+    ``vector`` is the portable copy: unit-length float32, little-endian, read by the
+    brute-force search (SQLite, or PostgreSQL without pgvector). On PostgreSQL with pgvector,
+    migration 0014 adds an ``embedding vector(384)`` column beside it, unknown to the ORM and
+    filled by the service, with an HNSW cosine index. ``project`` repeats the article's so
+    the index scan can keep to the caller's projects.
+    """
+
+    span = models.OneToOneField(
+        Span, primary_key=True, on_delete=models.CASCADE, related_name="embedding"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    model = models.CharField(max_length=100, help_text="name@version of the encoder")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the text embedded")
+    vector = models.BinaryField()
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["model", "digest"], name="span_embedding_reuse")]
+
+    def __str__(self) -> str:
+        return f"{self.model} of span {self.span_id}"

@@ -28,6 +28,7 @@ PRETAG = "articles.pretag_articles"
 SNAPSHOT = "articles.snapshot_build"
 SWEEP = "articles.sweep"
 TRAINING = "articles.train_tagger"
+EMBED = "articles.embed_spans"
 
 # What sending raises when the broker is down or refuses the message (kombu wraps transport
 # errors in its own; a socket error can still escape from some transports).
@@ -150,5 +151,29 @@ def enqueue_import(job_id: int) -> None:
             send_import(job_id)
         except Exception as error:
             logger.warning("Broker unreachable; import %s left for the sweep: %s", job_id, error)
+
+    transaction.on_commit(after_commit, robust=True)
+
+
+def enqueue_embeddings(span_ids: Sequence[int]) -> None:
+    """Queue the embedding of claim spans after commit, in ``EMBED_BATCH_SIZE`` batches.
+
+    Nothing is sent where the embeddings extra is not installed or ``EMBED_CLAIMS`` is off
+    (similar claims then stay lexical). A broker error is logged, not raised: ``manage.py
+    embed_claims`` embeds what was missed.
+    """
+    from articles.embeddings import available  # finds the package, imports no torch
+
+    ids = list(span_ids)
+    if not ids or not settings.EMBED_CLAIMS or not available():
+        return
+    size = settings.EMBED_BATCH_SIZE
+
+    def after_commit() -> None:
+        try:
+            for i in range(0, len(ids), size):
+                send(EMBED, ids[i : i + size])
+        except Exception as error:
+            logger.warning("Broker unreachable; %s span(s) not embedded: %s", len(ids), error)
 
     transaction.on_commit(after_commit, robust=True)

@@ -20,6 +20,7 @@ BENCHMARKS = {
     "import": "Import jobs: database work vs PostgreSQL COPY, peak and resting memory.",
     "pretag": "Tagger, bulk import, and import → tagged by a Celery worker.",
     "search": "Span search at 100,000 spans: each filter, deep pages, with and without the index.",
+    "similar": "Embedding claims (real model), similar-claims lookup at 100k claim spans.",
 }
 
 # Where a benchmark's name is not its module's ("import" is a keyword).

@@ -18,7 +18,16 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from articles.models import Article, Label, Project, Review, Snapshot, Span, SpanEvent
+from articles.models import (
+    Article,
+    Label,
+    Project,
+    Review,
+    Snapshot,
+    Span,
+    SpanEmbedding,
+    SpanEvent,
+)
 from articles.services import article_create, membership_set, project_create
 from articles.text import content_hash, normalize_text
 from articles.types import User
@@ -186,6 +195,7 @@ def _delete(project_ids: list[int], user_ids: list[int]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for project_id in project_ids:
             for statement in (
+                f"DELETE FROM {SpanEmbedding._meta.db_table} WHERE project_id = %s",
                 f"DELETE FROM {event} WHERE article_id IN ({articles})",
                 f"DELETE FROM {review} WHERE article_id IN ({articles})",
                 f"DELETE FROM {span} WHERE derived_from_id IS NOT NULL "

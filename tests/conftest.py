@@ -20,7 +20,10 @@ def _served_like_development():
     the suite's time. Nothing here tests its strength, only that logins work.
     """
     override = served_like_development(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # No embedding tasks from every test that saves a claim (a worker test would load
+        # the model for them); the embedding tests turn it on.
+        EMBED_CLAIMS=False,
     )
     override.enable()
     yield

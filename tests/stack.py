@@ -190,6 +190,8 @@ class Stack:
             "SESSION_COOKIE_SECURE": "0",
             "CSRF_COOKIE_SECURE": "0",
             "LOG_LEVEL": "INFO",
+            # Fault tests are about pre-tags and snapshots: no model loads in their workers.
+            "EMBED_CLAIMS": "0",
             **env,
         }
 

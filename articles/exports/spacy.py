@@ -17,6 +17,7 @@ misaligned, misaligned_rejected}``, every span as ``[start, end, label]``.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -24,12 +25,10 @@ from typing import Any
 from articles.exports.base import REJECTED, Writer, tokenize
 from articles.selectors.exports import ArticleRow
 
-try:  # spaCy is optional and heavy; the fallback keeps the format usable without it.
-    import spacy
-    from spacy.tokens import DocBin
-except ImportError:  # pragma: no cover - depends on the environment
-    spacy = None  # type: ignore[assignment]
-    DocBin = None  # type: ignore[assignment,misc]
+# spaCy is optional and heavy; the fallback keeps the format usable without it. It is
+# imported only when a DocBin is written: importing it imports torch where torch is
+# installed (thinc does), and the web process must not carry torch for every request.
+HAS_SPACY = importlib.util.find_spec("spacy") is not None
 
 GROUP = "sc"
 REJECTED_GROUP = "sc_rejected"
@@ -96,6 +95,9 @@ class SpacyDocBinWriter(Writer):
     def chunks(self, rows: Iterable[ArticleRow]) -> Iterator[bytes]:
         # A DocBin serialises as one blob, so this format is the one not written in chunks.
         self.stats["misaligned"] = 0
+        import spacy
+        from spacy.tokens import DocBin
+
         nlp = spacy.blank(self.context.get("language", "en"))
         docs = DocBin(attrs=["ORTH"], store_user_data=True)
         for row in self._counted(rows):
@@ -120,4 +122,4 @@ class SpacyDocBinWriter(Writer):
         yield docs.to_bytes()
 
 
-SpacyWriter: type[Writer] = SpacyDocBinWriter if spacy is not None else SpacyJsonlWriter
+SpacyWriter: type[Writer] = SpacyDocBinWriter if HAS_SPACY else SpacyJsonlWriter

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0012_password_reset_request'),
+        ('articles', '0014_span_embedding'),
     ]
 
     operations = [

@@ -19,7 +19,8 @@ from django.utils import timezone
 from articles import queue
 from articles.access import require_role
 from articles.errors import DomainError
-from articles.models import Article, Label, Project, Role, Span, SpanEvent
+from articles.models import Article, Label, Project, Role, Span, SpanEmbedding, SpanEvent
+from articles.services.embeddings import embeddings_enqueue_for_articles
 from articles.services.heartbeat import Heartbeat, claimable, lost
 from articles.services.rows import SpanRow, span_rows_insert
 from articles.services.training import pretag_reports_store, project_tagger
@@ -159,6 +160,7 @@ def _store(tagged: list[_Tagged]) -> list[PretagResult]:
         for i in range(0, len(stale_ids), 1000):
             chunk = stale_ids[i : i + 1000]
             SpanEvent.objects.filter(span_id__in=chunk).update(span=None)
+            SpanEmbedding.objects.filter(span_id__in=chunk)._raw_delete(Span.objects.db)
             # Nothing references an undecided suggestion once events are detached.
             Span.objects.filter(pk__in=chunk)._raw_delete(Span.objects.db)
         blocked = _blocked_keys(ids)
@@ -194,6 +196,9 @@ def _store(tagged: list[_Tagged]) -> list[PretagResult]:
                 )
             )
         span_rows_insert(rows)
+        embeddings_enqueue_for_articles(
+            article_ids=[pk for ids in by_version.values() for pk in ids]
+        )
         pretag_reports_store(
             [(item.article.pk, item.version, item.report) for item in tagged if item.report]
         )

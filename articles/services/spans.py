@@ -21,6 +21,7 @@ from articles.access import lock_article
 from articles.attributes import attrs_check
 from articles.errors import Conflict, DomainError, NotAllowed, Replaced
 from articles.models import Article, Label, Role, Span, SpanEvent
+from articles.services.embeddings import embeddings_enqueue_for_span
 from articles.services.history import span_record, span_state
 from articles.spans import overlapping, span_bounds
 from articles.types import User
@@ -121,6 +122,7 @@ def span_create(
         note=note,
     )
     span_record(span, actor=actor, action=SpanEvent.Action.CREATE, before=None)
+    embeddings_enqueue_for_span(span)
     return span
 
 
@@ -184,6 +186,7 @@ def _decide_suggestion(suggestion: Span, *, actor: User, decision: Decision, gol
         derived_from=suggestion,
     )
     span_record(row, actor=actor, action=decision, before=None)
+    embeddings_enqueue_for_span(row)
     return row
 
 
@@ -305,9 +308,11 @@ def span_update(
             note=note or "",
         )
         span_record(row, actor=actor, action=SpanEvent.Action.CREATE, before=span_state(base))
+        embeddings_enqueue_for_span(row)
         return row
 
     before = span_state(base)
+    re_embed = (new_text, new_label.pk) != (base.text, base.label_id)
     base.label, base.start, base.end, base.text, base.attrs = (
         new_label,
         new_start,
@@ -323,6 +328,8 @@ def span_update(
     base.version += 1
     base.save()
     span_record(base, actor=actor, action=SpanEvent.Action.UPDATE, before=before)
+    if re_embed:
+        embeddings_enqueue_for_span(base)
     return base
 
 

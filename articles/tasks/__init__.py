@@ -4,6 +4,7 @@ Each submodule registers its tasks when imported here (Celery autodiscovers this
 """
 
 from articles.tasks import (
+    embeddings,  # noqa: F401
     imports,  # noqa: F401
     pretag,  # noqa: F401
     snapshots,  # noqa: F401

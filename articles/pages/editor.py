@@ -18,7 +18,6 @@ from articles.selectors import articles as article_selectors
 from articles.selectors import spans as span_selectors
 from articles.types import SignedInHttpRequest
 
-
 # The similar-claims panel: which label's spans it is for, the attributes holding the verdict,
 # its explanation and fact-check URL, those that "copy the verdict" carries over, and the
 # verdicts off the rating scale. The page's modules know no label or attribute by name.

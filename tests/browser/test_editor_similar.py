@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from articles.models import Span
+from tests.browser.axe import assert_accessible, require_axe
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import idle, login, open_editor
 from tests.factories import PASSWORD, make_article, make_human_span, make_suggestion
@@ -38,7 +39,13 @@ def claims(project: Any, teammate: Any) -> dict[str, Any]:
     later = make_article(project, LATER, title="Council spending")
     end = LATER.index(".") + 1
     claim = make_suggestion(later, "claim", LATER.index("the council"), end)
-    return {"earlier": earlier, "checked": checked, "unchecked": unchecked, "later": later, "claim": claim}
+    return {
+        "earlier": earlier,
+        "checked": checked,
+        "unchecked": unchecked,
+        "later": later,
+        "claim": claim,
+    }
 
 
 def mine(article: Any, user: Any) -> Span:
@@ -161,8 +168,9 @@ def test_panel_keeps_its_height_while_loading_and_when_empty(
 def test_screenshots_with_the_panel_open(
     page: Any, live_server: Any, claims: dict[str, Any]
 ) -> None:
-    """The panel fits 1440 and 390 px without sideways scrolling; with SCREENSHOTS=1 the
-    test leaves screenshots of both in test-artifacts/."""
+    """The panel fits 1440 and 390 px without sideways scrolling and passes axe; with
+    SCREENSHOTS=1 the test leaves screenshots of both in test-artifacts/."""
+    require_axe()
     base = live_server.url
     open_on_claim(page, base, claims)
     for width, height in ((1440, 900), (390, 844)):
@@ -176,6 +184,7 @@ def test_screenshots_with_the_panel_open(
         assert body["x"] >= card["x"] and body["x"] + body["width"] <= card["x"] + card["width"] + 1
         no_sideways = "() => document.documentElement.scrollWidth <= innerWidth"
         assert page.evaluate(no_sideways)
+        assert_accessible(page, f"the editor with the similar-claims panel at {width} px")
         if os.environ.get("SCREENSHOTS") == "1":
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(Path(ARTIFACTS) / f"similar-panel-{width}.png"))

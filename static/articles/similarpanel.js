@@ -146,7 +146,10 @@ export function createSimilarPanel({ el, api, labels, config, canEdit, onUse }) 
     if (ev.target.closest?.("[data-sim-retry]")) return load(shown);
     const btn = ev.target.closest?.("[data-sim-use]");
     const r = btn && cache.get(cacheKey(shown))?.find((x) => String(x.id) === btn.dataset.simUse);
-    if (r) onUse(shown, r);
+    if (!r) return;
+    onUse(shown, r);
+    // The button was redrawn away: the list keeps the keyboard focus instead of the page.
+    body.focus({ preventScroll: true });
   });
 
   /** C: copy the best earlier verdict onto claim `o`, waiting for its similar claims when

@@ -115,6 +115,7 @@ def test_use_this_verdict_button_and_rollback_when_the_save_fails(
     page.unroute("**/api/spans/*/")
     page.locator(".sim-use").first.click()
     idle(page)
+    assert page.evaluate("() => document.activeElement.id") == "sim-body"
     assert mine(claims["later"], teammate).attrs["verdict"] == "misleading"
 
 

@@ -172,5 +172,8 @@ def test_a_label_cannot_take_a_key_the_editor_uses(client_for, owner, project):
     taken = client_for(owner).post(url, {"name": "irony", "color": "#112233", "hotkey": "X"})
     assert taken.status_code == 400
     assert taken.json()["hotkey"][0].startswith("The editor uses X already")
+    # C copies an earlier verdict in the editor.
+    copy_key = client_for(owner).post(url, {"name": "irony", "color": "#112233", "hotkey": "c"})
+    assert copy_key.json()["hotkey"][0].startswith("The editor uses C already")
     free = client_for(owner).post(url, {"name": "irony", "color": "#112233", "hotkey": "4"})
     assert free.status_code == 201, free.json()

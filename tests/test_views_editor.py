@@ -79,6 +79,15 @@ def test_editor_page_inlines_text_labels_and_my_view(client, teammate, article):
     assert by_id[quote.pk]["attrs"] == {"speaker": "Ana <b>", "direct": True}
     assert by_id[quote.pk]["confidence"] == 0.0
     assert data["can_edit"] is True and data["csrf"]
+    # The similar-claims panel is told which label and attributes it works with.
+    assert data["similar"] == {
+        "label": "claim",
+        "verdict": "verdict",
+        "note": "verdict_note",
+        "url": "fact_check_url",
+        "copy": ["verdict", "verdict_note", "fact_check_url"],
+        "off_scale": ["unverifiable"],
+    }
 
 
 def test_outsider_gets_404_everywhere(client, outsider, project, article):

@@ -10,11 +10,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from articles.api.serializers import LabelOut
+from articles.attributes import FACT_CHECK_URL, OFF_SCALE, VERDICT, VERDICT_NOTE
+from articles.guidelines import CLAIM_LABEL
 from articles.models import Role
 from articles.pages.markdown import guidelines_html
 from articles.selectors import articles as article_selectors
 from articles.selectors import spans as span_selectors
 from articles.types import SignedInHttpRequest
+
+# The similar-claims panel: which label's spans it is for, the attributes holding the verdict,
+# its explanation and fact-check URL, those that "copy the verdict" carries over, and the
+# verdicts off the rating scale. The page's modules know no label or attribute by name.
+SIMILAR_PANEL = {
+    "label": CLAIM_LABEL,
+    "verdict": VERDICT["name"],
+    "note": VERDICT_NOTE["name"],
+    "url": FACT_CHECK_URL["name"],
+    "copy": [VERDICT["name"], VERDICT_NOTE["name"], FACT_CHECK_URL["name"]],
+    "off_scale": sorted(OFF_SCALE),
+}
 
 
 @login_required
@@ -34,6 +48,7 @@ def article_detail(request: SignedInHttpRequest, article_id: int) -> HttpRespons
         "labels": LabelOut(labels, many=True).data,
         "spans": span_selectors.editor_rows(article=article, user=request.user, labels=labels),
         "can_edit": Role(getattr(article, "my_role", Role.VIEWER)).covers(Role.EDITOR),
+        "similar": SIMILAR_PANEL,
         "user": request.user.get_username(),
         "csrf": get_token(request),
         "urls": {

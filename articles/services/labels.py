@@ -62,7 +62,7 @@ def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
 
 # Keys the editor binds for itself (static/articles/keyboard.js), case-insensitive: a label
 # on one of them would shadow the action.
-EDITOR_KEYS = frozenset("axjkudbgvenp?")
+EDITOR_KEYS = frozenset("axjkudbgvenpc?")
 
 
 def _check_hotkey(values: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ import { failureText } from "./api.js";
 import { sameAttrs, withPicked } from "./attrform.js";
 import { afterDecision, step } from "./order.js";
 import { confirmDone, toast } from "./panels.js";
+import { withVerdictOf } from "./similar.js";
 import { isPending } from "./spans.js";
 import { createCommands } from "./undo.js";
 import { stepCp, wordBoundary } from "./offsets.js";
@@ -240,6 +241,16 @@ export function createActions({ data, article, store, view, queue, undo, api, ed
     if (!sameAttrs(attrs, obj.attrs)) edit(obj, { attrs });
   }
 
+  /** Give claim `obj` the verdict fields `names` of the similar claim `source` (C, or "Use
+   * this verdict"): an edit like any other, so it is undone and rolled back the same way. */
+  function copyVerdict(obj, source, names) {
+    if (!obj || !guard()) return;
+    const attrs = withVerdictOf(obj.attrs, source, names);
+    if (sameAttrs(attrs, obj.attrs)) return toast("This claim already has that verdict.");
+    edit(obj, { attrs });
+    toast(`Verdict copied from “${source.article.title || "another article"}” (U undoes).`);
+  }
+
   function undoLast() {
     queue.push({
       run: async () => {
@@ -349,5 +360,5 @@ export function createActions({ data, article, store, view, queue, undo, api, ed
     else toast("No suggestion is pending.");
   }
 
-  return { decide, createSpan, edit, moveBoundary, pick, undoLast, bulkCandidates, bulk, markDone, navigate, jumpPending, guard };
+  return { decide, createSpan, edit, moveBoundary, pick, copyVerdict, undoLast, bulkCandidates, bulk, markDone, navigate, jumpPending, guard };
 }

@@ -6,6 +6,8 @@ import { createActions } from "./actions.js";
 import { SaveQueue, createApi } from "./api.js";
 import { createKeyboard } from "./keyboard.js";
 import { OffsetMap } from "./offsets.js";
+import { copiedFields } from "./similar.js";
+import { createSimilarPanel } from "./similarpanel.js";
 import { SpanStore, fromRow, isPending, labelTable } from "./spans.js";
 import { createSync } from "./sync.js";
 import { UndoStack } from "./undo.js";
@@ -26,7 +28,15 @@ const queue = new SaveQueue({
   },
 });
 const undo = new UndoStack();
-const view = createView({ root, store, labels, article, canEdit: data.can_edit });
+const similar = createSimilarPanel({
+  el: document.getElementById("similar"),
+  api,
+  labels,
+  config: data.similar,
+  canEdit: data.can_edit,
+  onUse: (o, result) => actions.copyVerdict(o, result, copiedFields(labels.get(o.label), data.similar)),
+});
+const view = createView({ root, store, labels, article, canEdit: data.can_edit, onDetail: similar.show });
 
 // For automation (browser tests, the benchmark): see README "The editor".
 const editor = {
@@ -45,16 +55,18 @@ window.annEditor = editor;
 
 const sync = createSync({ data, store, view, queue, api });
 const actions = createActions({ data, article, store, view, queue, undo, api, editor, resync: sync.resync });
-const keyboard = createKeyboard({ root, article, labels, store, view, actions, canEdit: data.can_edit });
+const keyboard = createKeyboard({ root, article, labels, store, view, actions, similar, canEdit: data.can_edit });
 
 view.text.installLabelStyles();
 for (const r of data.spans.rows) store.add(fromRow(r, data.spans, labels, data.user));
 performance.mark("editor-spans-ready");
 view.text.drawAll();
 performance.mark("editor-text-drawn");
-// The page opens on the first suggestion still to decide.
-const firstPending = store.ordered().find(isPending);
-if (firstPending) view.setFocus(firstPending.key);
+// The page opens on the span its address names (#span-<id>, the similar-claims panel's
+// links: that row, or your decision on it), else on the first suggestion still to decide.
+const named = Number(/^#span-(\d+)$/.exec(location.hash)?.[1]);
+const opening = (named && (store.findId(named) ?? store.ordered().find((o) => o.derived_from === named))) || store.ordered().find(isPending);
+if (opening) view.setFocus(opening.key);
 view.list.progress();
 keyboard.wire();
 view.handles.wire({

@@ -8,7 +8,7 @@ import { selectionCp } from "./render.js";
 
 const FORM_TAGS = new Set(["INPUT", "SELECT", "TEXTAREA"]);
 
-export function createKeyboard({ root, article, labels, store, view, actions, canEdit }) {
+export function createKeyboard({ root, article, labels, store, view, actions, similar, canEdit }) {
   let selecting = false;
   let picking = null; // { key, field } while picking words for an attribute
   const setPicking = (value) => {
@@ -178,6 +178,7 @@ export function createKeyboard({ root, article, labels, store, view, actions, ca
       e: () => focusField(firstField(labels.get(o.label))),
       n: () => focusField("note"),
       p: () => startPicking(),
+      c: () => similar.copyBest(o),
     };
     const any = {
       j: () => actions.navigate(1),

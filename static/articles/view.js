@@ -42,7 +42,7 @@ function revealInList(el, list) {
   list.scrollTop += (r.top + r.bottom) / 2 - (c.top + c.bottom) / 2;
 }
 
-export function createView({ root, store, labels, article, canEdit }) {
+export function createView({ root, store, labels, article, canEdit, onDetail = () => {} }) {
   let focusKey = null;
   let pendingScroll = false; // bring the focused span into view, in the text and the list
   let pendingList = false; // in the list only (it was redrawn)
@@ -125,6 +125,7 @@ export function createView({ root, store, labels, article, canEdit }) {
   function showDetail() {
     const o = store.get(focusKey) ?? null;
     detail.show(o);
+    onDetail(o);
     if (!o) handles.hide();
     scheduleVisual();
   }

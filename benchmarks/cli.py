@@ -18,6 +18,7 @@ BENCHMARKS = {
     "editor": "Editor page in headless Chromium, accept latency, decision saves.",
     "export": "Exports (JSONL vs the database's own JSON, CoNLL, memory, queries), API latency.",
     "pretag": "Tagger, bulk import, and import → tagged by a Celery worker.",
+    "load": "Editors against gunicorn at a fixed request rate: throughput, p50/p95/p99, errors.",
 }
 
 Output = Callable[[str], None]

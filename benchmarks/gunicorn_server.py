@@ -140,7 +140,7 @@ class Served:
 
 
 @contextmanager
-def gunicorn(tree: Path, config: WorkerConfig, *, timeout: float = 60) -> Iterator[Served]:
+def gunicorn(tree: Path, config: WorkerConfig, *, timeout: float = 240) -> Iterator[Served]:
     """Serve ``tree`` until the block ends; waits until it answers the login page."""
     port = _free_port()
     python = tree / ".venv" / "bin" / "python"
@@ -151,6 +151,9 @@ def gunicorn(tree: Path, config: WorkerConfig, *, timeout: float = 60) -> Iterat
                 str(python), "-m", "gunicorn", "bench_load_wsgi:application",
                 "--bind", f"127.0.0.1:{port}", *config.arguments(),
                 "--log-level", "warning", "--timeout", "120",
+                # The app is imported once and forked: workers start at once and share
+                # the imported code's pages.
+                "--preload",
             ],
             cwd=tree,
             env=_environment(tree, wsgi_dir),

@@ -125,6 +125,20 @@ class LabelOut(serializers.ModelSerializer):
         fields = ["id", "name", "color", "pattern", "hotkey", "description", "order", "attributes"]
         read_only_fields = fields
 
+    def to_representation(self, instance: Label) -> dict[str, Any]:
+        # What the model fields give (pinned by a test), without building them: a
+        # ModelSerializer introspects the model for every response that lists labels.
+        return {
+            "id": instance.pk,
+            "name": instance.name,
+            "color": instance.color,
+            "pattern": str(instance.pattern),
+            "hotkey": instance.hotkey,
+            "description": instance.description,
+            "order": instance.order,
+            "attributes": instance.attributes,
+        }
+
 
 class SpanOut(serializers.Serializer):
     """A span as the API and the editor see it. A plain serializer over declared fields: a
@@ -179,13 +193,14 @@ class SpanOut(serializers.Serializer):
             "derived_from": instance.derived_from_id,
             "note": instance.note,
             "version": instance.version,
-            "created_at": _TIMESTAMP.to_representation(instance.created_at),
-            "updated_at": _TIMESTAMP.to_representation(instance.updated_at),
+            "created_at": TIMESTAMP.to_representation(instance.created_at),
+            "updated_at": TIMESTAMP.to_representation(instance.updated_at),
         }
 
 
-# One unbound field: formats a timestamp exactly as a declared DateTimeField would.
-_TIMESTAMP = serializers.DateTimeField()
+# Unbound fields: format a value exactly as a declared field would.
+TIMESTAMP = serializers.DateTimeField()
+DATE = serializers.DateField()
 
 
 # Ids are bigints; a larger number is a typo, not a row that could exist.

@@ -23,9 +23,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import random
 import re
+import signal
 import statistics
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -94,6 +97,7 @@ class Result:
     server_cpu: float = 0.0
     client_cpu: float = 0.0
     lag_ms: float = 0.0
+    load: float = 0.0  # the machine's 1-minute load average at the end
 
     @property
     def count(self) -> int:
@@ -117,6 +121,8 @@ def _percentile(values: list[float], share: float) -> float:
 def run(options: argparse.Namespace, out: Output) -> None:
     # httpx logs every request at INFO: thousands of lines, and CPU the generator needs.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Stopped with SIGTERM, still stop gunicorn and remove the seeded rows (``finally``).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     scenarios = [s.strip() for s in options.scenarios.split(",") if s.strip()]
     if not scenarios or any(s not in SCENARIOS for s in scenarios):
         raise BenchmarkError(f"--scenarios: choose from {', '.join(SCENARIOS)}.")
@@ -185,8 +191,6 @@ def _run(
 
 
 def _cores() -> int:
-    import os
-
     return os.cpu_count() or 1
 
 
@@ -273,7 +277,8 @@ def _drive(
                 base_url=served.url,
                 cookies=editor.cookies,
                 headers={"X-CSRFToken": editor.cookies.get("csrftoken", "")},
-                timeout=30,
+                # A request this slow already fails every aim; it bounds the run's tail.
+                timeout=10,
                 limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
             )
             for editor in editors
@@ -302,6 +307,7 @@ def _drive(
             result.server_cpu = served.cpu_seconds() - cpu_before
             result.client_cpu = time.process_time() - client_before
             result.lag_ms = max(lags, default=0.0)
+            result.load = os.getloadavg()[0]
         finally:
             await asyncio.gather(*(c.aclose() for c in clients))
 
@@ -384,7 +390,7 @@ def _line(
         f"{_percentile(times, 0.99):.0f} ms; {result.error_count} errors; medians (ms) "
         f"{per_action}; CPU per request: server {_per(result.server_cpu, result.count)} ms, "
         f"load generator {_per(result.client_cpu, result.count)} ms; send lag max "
-        f"{result.lag_ms:.0f} ms; gunicorn RSS {rss:.0f} MiB"
+        f"{result.lag_ms:.0f} ms; gunicorn RSS {rss:.0f} MiB; load average {result.load:.1f}"
     )
     if result.examples:
         line += "\n  errors: " + " | ".join(result.examples)

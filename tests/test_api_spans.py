@@ -268,9 +268,18 @@ def test_span_output_matches_declared_fields(teammate, article):
 
     suggestion = make_suggestion(article, "quote", 0, 9, attrs={"speaker": "Ana"})
     row = make_decision(suggestion, teammate)
-    for span in (suggestion, row):
+    rejected = make_decision(make_suggestion(article, "claim", 20, 30), teammate, "reject")
+    drawn = make_human_span(article, teammate, "claim", 40, 50, note="checked")
+    unscored = make_suggestion(article, "speculation", 60, 70)
+    Span.objects.filter(pk=unscored.pk).update(confidence=None)
+    loaded = list(Span.objects.select_related("label", "annotator").filter(article=article))
+    assert len(loaded) == 6
+    for span in (suggestion, row, rejected, drawn, *loaded):
         serializer = SpanOut(span)
         assert serializer.data == dict(ModelSerializer.to_representation(serializer, span))
+    assert SpanOut(loaded, many=True).data == [
+        dict(ModelSerializer.to_representation(SpanOut(span), span)) for span in loaded
+    ]
 
 
 def test_patch_verdict_is_checked_and_saved(client_for, teammate, article):

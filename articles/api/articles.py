@@ -8,6 +8,7 @@ exception handler.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from django.urls import path
@@ -21,7 +22,9 @@ from articles.api.imports import ImportJobOut
 from articles.api.pagination import PageQuery, page_of, paginated
 from articles.api.serializers import (
     BODY_ERRORS,
+    DATE,
     ERRORS,
+    TIMESTAMP,
     JsonObjectField,
     LabelOut,
     PretagIn,
@@ -77,6 +80,32 @@ class ArticleListOut(serializers.ModelSerializer):
     def get_review_state(self, article: Article) -> str:
         return getattr(article, "my_review", None) or "new"
 
+    def to_representation(self, instance: Article) -> dict[str, Any]:
+        # What the declared and model fields give (pinned by a test), without building them
+        # from the model on every response.
+        return {
+            "id": instance.pk,
+            "project": instance.project_id,
+            "title": instance.title,
+            "source_url": instance.source_url,
+            "author": instance.author,
+            "published_at": _date(instance.published_at),
+            "language": instance.language,
+            "meta": instance.meta,
+            "pretag_state": str(instance.pretag_state),
+            "review_state": self.get_review_state(instance),
+            "created_at": TIMESTAMP.to_representation(instance.created_at),
+            "updated_at": TIMESTAMP.to_representation(instance.updated_at),
+        }
+
+
+def _date(value: date | None) -> str | None:
+    return None if value is None else DATE.to_representation(value)
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    return None if value is None else TIMESTAMP.to_representation(value)
+
 
 class ArticleOut(ArticleListOut):
     labels = serializers.SerializerMethodField()
@@ -95,6 +124,16 @@ class ArticleOut(ArticleListOut):
     @extend_schema_field(LabelOut(many=True))
     def get_labels(self, article: Article) -> Any:
         return LabelOut(article.project.labels.all(), many=True).data
+
+    def to_representation(self, instance: Article) -> dict[str, Any]:
+        return {
+            **super().to_representation(instance),
+            "text": instance.text,
+            "pretag_error": instance.pretag_error,
+            "pretag_tagger": instance.pretag_tagger,
+            "pretagged_at": _timestamp(instance.pretagged_at),
+            "labels": self.get_labels(instance),
+        }
 
 
 class ArticleFilterIn(PageQuery):

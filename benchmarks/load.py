@@ -1,0 +1,417 @@
+"""Load: a desk of editors against gunicorn on loopback, at a fixed arrival rate.
+
+Seeds a throw-away project (``--articles`` accepted articles, optionally ``--more-articles``
+added for a second round), gives every editor an article of fresh suggestions, starts
+gunicorn (``benchmarks.gunicorn_server``) for each ``--server`` configuration, signs the
+editors in through the login form (sessions, as the browser does) and drives two scenarios
+for ``--duration`` seconds each, open model (requests are sent on schedule whether or not
+earlier ones have been answered, and latency counts from the scheduled time):
+
+- ``mix``: ``--rate`` requests/s in total of the editor's mix: open the editor page, list
+  the article's spans, decide a suggestion, draw a span, edit one of your spans;
+- ``decide``: every editor decides one suggestion a second.
+
+The load generator (asyncio and one keep-alive httpx client per editor) runs on the same
+machine and cores as the server and PostgreSQL; its CPU time is printed beside the
+server's. ``--compare REV`` runs the same scenarios, in the same run, against the code of
+an earlier commit (unpacked with ``git archive``, served from the same database) and
+prints each figure's ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import random
+import re
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from django.conf import settings
+
+from benchmarks import seeding
+from benchmarks.before_after import _unpack
+from benchmarks.cli import Output
+from benchmarks.errors import BenchmarkError
+from benchmarks.gunicorn_server import Served, WorkerConfig, gunicorn
+
+# Shares of the editor's mix (of 100 requests).
+MIX = {"page": 10, "spans": 25, "decide": 40, "create": 10, "update": 15}
+SCENARIOS = ("mix", "decide")
+_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--articles", type=int, default=1_000, help="Articles seeded first.")
+    parser.add_argument(
+        "--more-articles",
+        type=int,
+        default=0,
+        help="Then add this many and run everything again (e.g. 99000 for 100,000).",
+    )
+    parser.add_argument("--spans", type=int, default=25, help="Accepted spans per article.")
+    parser.add_argument("--editors", type=int, default=50)
+    parser.add_argument("--rate", type=float, default=100.0, help="Requests/s of the mix.")
+    parser.add_argument("--duration", type=float, default=20.0, help="Seconds per scenario.")
+    parser.add_argument(
+        "--scenarios", default=",".join(SCENARIOS), help="Comma-separated: mix, decide."
+    )
+    parser.add_argument(
+        "--server",
+        action="append",
+        help="gunicorn workers: sync:N or gthread:NxT; repeat to compare (default gthread:2x4).",
+    )
+    parser.add_argument("--compare", metavar="REV", help="Also run an earlier commit's code.")
+    parser.add_argument("--keep", action="store_true", help="Keep the benchmark project.")
+
+
+@dataclass
+class Editor:
+    """One signed-in editor: cookies, an article and what it has left to decide and edit."""
+
+    username: str
+    password: str
+    article_id: int = 0
+    suggestions: list[int] = field(default_factory=list)
+    free_ranges: list[tuple[int, int]] = field(default_factory=list)
+    own: dict[int, int] = field(default_factory=dict)  # span id → version, not in flight
+    cookies: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    examples: list[str] = field(default_factory=list)
+    wall: float = 0.0
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
+    lag_ms: float = 0.0
+    load: float = 0.0  # the machine's 1-minute load average at the end
+
+    @property
+    def count(self) -> int:
+        return sum(len(v) for v in self.times.values())
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    def all_times(self) -> list[float]:
+        return [t for values in self.times.values() for t in values]
+
+
+def _percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def run(options: argparse.Namespace, out: Output) -> None:
+    # httpx logs every request at INFO: thousands of lines, and CPU the generator needs.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Stopped with SIGTERM, still stop gunicorn and remove the seeded rows (``finally``).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    scenarios = [s.strip() for s in options.scenarios.split(",") if s.strip()]
+    if not scenarios or any(s not in SCENARIOS for s in scenarios):
+        raise BenchmarkError(f"--scenarios: choose from {', '.join(SCENARIOS)}.")
+    if min(options.articles, options.editors, options.rate, options.duration) <= 0:
+        raise BenchmarkError("--articles, --editors, --rate and --duration must be positive.")
+    configs = [WorkerConfig.parse(s) for s in options.server or ["gthread:2x4"]]
+    with ExitStack() as stack:
+        trees = [("after", Path(settings.BASE_DIR))]
+        if options.compare:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-load-")))
+            commit = _unpack(options.compare, folder)
+            trees.insert(0, (f"before {commit}", folder))
+        made = stack.enter_context(seeding.scratch(keep=options.keep))
+        _run(options, out, made, scenarios, configs, trees)
+
+
+def _run(
+    options: argparse.Namespace,
+    out: Output,
+    made: seeding.Scratch,
+    scenarios: list[str],
+    configs: list[WorkerConfig],
+    trees: list[tuple[str, Path]],
+) -> None:
+    admin = made.user()
+    users = [made.user(can_log_in=True) for _ in range(options.editors)]
+    project = made.project("load", admin=admin, editors=users)
+    editors = [Editor(u.username, u.password or "") for u in users]
+    rng = random.Random(14)
+    seconds = seeding.accepted_corpus(
+        project, count=options.articles, spans=options.spans, annotator=admin.user,
+        text=None, rng=rng,
+    )  # fmt: skip
+    out(
+        f"seeded {options.articles:,} articles x {options.spans} spans in {seconds:.1f} s; "
+        f"{options.editors} editors; {_cores()} CPUs shared by server, PostgreSQL and the "
+        "load generator"
+    )
+    sizes = [options.articles]
+    if options.more_articles:
+        sizes.append(options.articles + options.more_articles)
+    signed_in = False
+    for size in sizes:
+        if size != options.articles:
+            seconds = seeding.accepted_corpus(
+                project, count=options.more_articles, spans=options.spans,
+                annotator=admin.user, text=None, rng=rng, offset=options.articles,
+            )  # fmt: skip
+            out(f"added {options.more_articles:,} articles in {seconds:.1f} s")
+        for config in configs:
+            for scenario in scenarios:
+                results: dict[str, Result] = {}
+                # Earlier commit first, then this one; each with fresh suggestions.
+                for label, tree in trees:
+                    _fresh_articles(project, editors, options)
+                    with gunicorn(tree, config) as served:
+                        if not signed_in:
+                            out(_sign_in(served.url, editors))
+                            signed_in = True
+                        result = _drive(served, editors, scenario, options)
+                        rss = served.rss_mib()
+                    results[label] = result
+                    out(_line(size, config, scenario, label, result, options, rss))
+                if len(trees) == 2:
+                    out(_ratio_line(size, config, scenario, results))
+
+
+def _cores() -> int:
+    return os.cpu_count() or 1
+
+
+def _fresh_articles(project: object, editors: list[Editor], options: argparse.Namespace) -> None:
+    """One new article per editor: suggestions to decide and free text to draw spans on."""
+    from articles.models import Project
+
+    assert isinstance(project, Project)
+    per_editor = int(options.duration * max(1.0, options.rate / len(editors)) * 1.5) + 10
+    text, tagged = seeding.tagged_text(per_editor * 20)
+    free = "\n\n".join(seeding.FILLER * 3 for _ in range(per_editor))
+    stamp = time.time_ns()
+    for number, editor in enumerate(editors):
+        head = f"Load article {number}, {stamp}.\n\n{text}\n\n"
+        article = seeding.article(project, head + free, f"Load {number}")
+        seeding.suggest(article, tagged, per_editor * 2)
+        editor.article_id = article.pk
+        editor.suggestions = seeding.suggestion_ids(article)
+        random.Random(number).shuffle(editor.suggestions)
+        editor.free_ranges = [
+            (len(head) + s, len(head) + e) for s, e in seeding.word_ranges(free, per_editor)
+        ]
+        editor.own = {}
+
+
+def _sign_in(url: str, editors: list[Editor]) -> str:
+    """Every editor through the login form, four at a time (a desk arriving together)."""
+    began = time.perf_counter()
+
+    async def one(editor: Editor, gate: asyncio.Semaphore) -> None:
+        async with gate, httpx.AsyncClient(base_url=url, timeout=60) as client:
+            page = await client.get("/accounts/login/")
+            token = _CSRF_INPUT.search(page.text)
+            if token is None:
+                raise BenchmarkError("no CSRF token on the login page")
+            response = await client.post(
+                "/accounts/login/",
+                data={
+                    "username": editor.username,
+                    "password": editor.password,
+                    "csrfmiddlewaretoken": token.group(1),
+                },
+            )
+            if response.status_code != 302:
+                raise BenchmarkError(f"login failed: {response.status_code}")
+            editor.cookies = {name: value for name, value in client.cookies.items()}
+
+    async def all_of_them() -> None:
+        gate = asyncio.Semaphore(4)
+        await asyncio.gather(*(one(e, gate) for e in editors))
+
+    asyncio.run(all_of_them())
+    return f"{len(editors)} editors signed in over HTTP (4 at a time) in " + (
+        f"{time.perf_counter() - began:.1f} s"
+    )
+
+
+def _schedule(
+    scenario: str, editors: list[Editor], options: argparse.Namespace
+) -> list[tuple[float, int, str]]:
+    """(seconds from the start, editor index, action), in time order."""
+    if scenario == "decide":
+        n = len(editors)
+        return sorted(
+            (second + index / n, index, "decide")
+            for second in range(int(options.duration))
+            for index in range(n)
+        )
+    rng = random.Random(7)
+    actions = [name for name, share in MIX.items() for _ in range(share)]
+    total = int(options.rate * options.duration)
+    return [(i / options.rate, i % len(editors), rng.choice(actions)) for i in range(total)]
+
+
+def _drive(
+    served: Served, editors: list[Editor], scenario: str, options: argparse.Namespace
+) -> Result:
+    result = Result()
+    plan = _schedule(scenario, editors, options)
+
+    async def main() -> None:
+        clients = [
+            httpx.AsyncClient(
+                base_url=served.url,
+                cookies=editor.cookies,
+                headers={"X-CSRFToken": editor.cookies.get("csrftoken", "")},
+                # A request this slow already fails every aim; it bounds the run's tail.
+                timeout=10,
+                limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
+            )
+            for editor in editors
+        ]
+        try:
+            # Warm-up, not counted: a connection per editor and each worker's first request.
+            pairs = zip(clients, editors, strict=True)
+            await asyncio.gather(*(c.get(f"/api/articles/{e.article_id}/") for c, e in pairs))
+            cpu_before = served.cpu_seconds()
+            client_before = time.process_time()
+            began = time.perf_counter()
+            lags: list[float] = []
+            tasks = []
+            for at, index, action in plan:
+                delay = began + at - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                lags.append(max(0.0, -delay) * 1000)
+                tasks.append(
+                    asyncio.create_task(
+                        _act(clients[index], editors[index], action, began + at, result)
+                    )
+                )
+            await asyncio.gather(*tasks)
+            result.wall = time.perf_counter() - began
+            result.server_cpu = served.cpu_seconds() - cpu_before
+            result.client_cpu = time.process_time() - client_before
+            result.lag_ms = max(lags, default=0.0)
+            result.load = os.getloadavg()[0]
+        finally:
+            await asyncio.gather(*(c.aclose() for c in clients))
+
+    asyncio.run(main())
+    return result
+
+
+async def _act(
+    client: httpx.AsyncClient, editor: Editor, action: str, due: float, result: Result
+) -> None:
+    if action == "update" and not editor.own:
+        action = "create"
+    if action == "decide" and not editor.suggestions:
+        action = "spans"
+    if action == "create" and not editor.free_ranges:
+        action = "spans"
+    taken: tuple[int, int] | None = None
+    try:
+        if action == "page":
+            response = await client.get(f"/articles/{editor.article_id}/")
+        elif action == "spans":
+            response = await client.get(f"/api/articles/{editor.article_id}/spans/")
+        elif action == "decide":
+            span_id = editor.suggestions.pop()
+            decision = "accept" if span_id % 3 else "reject"
+            response = await client.post(
+                f"/api/spans/{span_id}/decision/", json={"decision": decision}
+            )
+        elif action == "create":
+            start, end = editor.free_ranges.pop()
+            response = await client.post(
+                f"/api/articles/{editor.article_id}/spans/",
+                json={"label": "claim", "start": start, "end": end},
+            )
+        else:
+            taken = editor.own.popitem()
+            response = await client.patch(
+                f"/api/spans/{taken[0]}/",
+                json={"version": taken[1], "note": f"checked {taken[1]}"},
+            )
+        elapsed = (time.perf_counter() - due) * 1000
+    except httpx.HTTPError as error:
+        result.errors[action] += 1
+        if len(result.examples) < 3:
+            result.examples.append(f"{action}: {type(error).__name__} {error}")
+        return
+    if response.status_code >= 400:
+        result.errors[action] += 1
+        if len(result.examples) < 3:
+            result.examples.append(f"{action}: {response.status_code} {response.text[:200]}")
+        return
+    result.times[action].append(elapsed)
+    if action in ("create", "update"):
+        body = response.json()
+        editor.own[body["id"]] = body["version"]
+
+
+def _line(
+    size: int,
+    config: WorkerConfig,
+    scenario: str,
+    label: str,
+    result: Result,
+    options: argparse.Namespace,
+    rss: float,
+) -> str:
+    times = result.all_times()
+    what = (
+        f"mix at {options.rate:g}/s"
+        if scenario == "mix"
+        else f"{options.editors} editors deciding once a second"
+    )
+    per_action = ", ".join(
+        f"{name} {statistics.median(values):.0f}" for name, values in sorted(result.times.items())
+    )
+    line = (
+        f"{size:,} articles, {config}, {what}, {label}: {result.count:,} answered in "
+        f"{result.wall:.1f} s = {result.count / result.wall:.1f}/s; p50 "
+        f"{_percentile(times, 0.5):.0f} ms, p95 {_percentile(times, 0.95):.0f} ms, p99 "
+        f"{_percentile(times, 0.99):.0f} ms; {result.error_count} errors; medians (ms) "
+        f"{per_action}; CPU per request: server {_per(result.server_cpu, result.count)} ms, "
+        f"load generator {_per(result.client_cpu, result.count)} ms; send lag max "
+        f"{result.lag_ms:.0f} ms; gunicorn RSS {rss:.0f} MiB; load average {result.load:.1f}"
+    )
+    if result.examples:
+        line += "\n  errors: " + " | ".join(result.examples)
+    return line
+
+
+def _per(seconds: float, count: int) -> str:
+    return f"{seconds * 1000 / count:.1f}" if count else "nan"
+
+
+def _ratio_line(size: int, config: WorkerConfig, scenario: str, results: dict[str, Result]) -> str:
+    (_, before), (_, after) = results.items()
+    b, a = before.all_times(), after.all_times()
+
+    def share(x: float, y: float) -> str:
+        return f"{y / x:.2f}" if x else "nan"
+
+    return (
+        f"{size:,} articles, {config}, {scenario}: after/before p50 "
+        f"{share(_percentile(b, 0.5), _percentile(a, 0.5))}, p95 "
+        f"{share(_percentile(b, 0.95), _percentile(a, 0.95))}, p99 "
+        f"{share(_percentile(b, 0.99), _percentile(a, 0.99))}, server CPU per request "
+        f"{share(before.server_cpu / max(1, before.count), after.server_cpu / max(1, after.count))}"
+    )

@@ -411,6 +411,7 @@ ROWS: list[Row] = [
     Row("GET", "api/spans/", api_user(), check=_listed_to_members("article", "article")),
     Row("GET", "api/spans/<int:span_id>/", api(VIEWER)),
     Row("GET", "api/spans/<int:span_id>/similar/", api(VIEWER)),
+    Row("GET", "api/projects/<int:project_id>/spans/search/", api(VIEWER)),
     Row(
         "PATCH",
         "api/spans/<int:span_id>/",
@@ -567,6 +568,7 @@ ROWS: list[Row] = [
         body={"confirm": "Opinion desk"},
     ),
     Row("GET", "projects/<int:project_id>/stats/", page(200)),
+    Row("GET", "projects/<int:project_id>/search/", page(200)),
     # Members and accounts.
     Row("GET", "projects/<int:project_id>/members/", page(200)),
     Row(

@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 from articles import services
 from articles.api.parsers import JsonParser
 from articles.api.serializers import BODY_ERRORS, ERRORS, StrictInput, validated
-from articles.models import ImportJob, Role
+from articles.models import ImportJob, ImportPhase, Role
 from articles.selectors import imports as selectors
 from articles.selectors import projects as project_selectors
 from articles.services.import_jobs import import_store
@@ -101,6 +101,14 @@ class ImportJobOut(serializers.ModelSerializer):
     )
     article_ids = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField(help_text="Where to follow this import.")
+    # Blank before the job starts and after it ends; declared, because a read-only model
+    # field loses its allow_blank and the schema would then refuse "".
+    phase = serializers.ChoiceField(
+        choices=ImportPhase.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="What a running job does: validating, then writing; blank otherwise.",
+    )
 
     class Meta:
         model = ImportJob

@@ -78,7 +78,9 @@ export function confirmDone({ pending, go, onClose }) {
 // select) followed by the note. Enter (or leaving a changed field) saves a field, Esc puts
 // it back as it was and saves nothing.
 
-function make(tag, props = {}, ...children) {
+// An element with properties (and `dataset`) set and children appended; shared with the
+// similar-claims panel.
+export function make(tag, props = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
     if (k === "dataset") Object.assign(el.dataset, v);

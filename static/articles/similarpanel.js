@@ -4,7 +4,7 @@
 // list has a fixed height, so loading, an empty answer or a long one never moves the card.
 // "Use this verdict" (and C) hands the result to `onUse`, which saves it like any edit.
 import { failureText } from "./api.js";
-import { toast } from "./panels.js";
+import { make, toast } from "./panels.js";
 import {
   articleCount,
   bestVerdict,
@@ -22,16 +22,6 @@ import {
 } from "./similar.js";
 
 const DELAY_MS = 180; // a span focused for less than this is passed over, not asked about
-
-function make(tag, props = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === "dataset") Object.assign(el.dataset, v);
-    else if (v !== undefined && v !== null) el[k] = v;
-  }
-  el.append(...children);
-  return el;
-}
 
 export function createSimilarPanel({ el, api, labels, config, canEdit, onUse }) {
   const head = el.querySelector("#sim-head");

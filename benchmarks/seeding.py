@@ -206,6 +206,12 @@ def _delete(project_ids: list[int], user_ids: list[int]) -> None:
                 cursor.execute(statement, [project_id])
         Project.objects.filter(pk__in=project_ids).delete()
         get_user_model().objects.filter(pk__in=user_ids).delete()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # An HNSW index keeps the deleted vectors until a vacuum: left there, a later
+        # pgvector lookup's nearest neighbours are mostly dead rows and it misses live ones.
+        # (VACUUM cannot run in a transaction, as inside a test.)
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {SpanEmbedding._meta.db_table}")
 
 
 # ---- articles and spans -----------------------------------------------------------------------

@@ -123,6 +123,15 @@ def reads_every_layer(project: Project, role: Role | None) -> bool:
     return role is not None and (not project.blind or role != Role.EDITOR)
 
 
+def may_read_span(span: Span, user: AnyUser, role: Role | None) -> bool:
+    """``readable_spans`` for one span whose project and role are known (no query)."""
+    return (
+        span.annotator_id is None
+        or span.annotator_id == user.pk
+        or reads_every_layer(span.article.project, role)
+    )
+
+
 def readable_spans(spans: SpanSet, user: AnyUser) -> SpanSet:
     """``spans`` narrowed to what ``user`` may read (``reads_every_layer``, as a query over
     spans of any number of projects)."""

@@ -57,9 +57,8 @@ def browser(teammate):
 def test_decision_queries(browser, article, django_assert_num_queries):
     suggestion = make_suggestion(article, "claim", 0, 9)
     # Session, user, the span with its access; in the transaction the article lock, "still
-    # there", the refusals, the insert and its history. (The training counter's UPDATE runs
-    # after commit, which a test's transaction never reaches.)
-    with django_assert_num_queries(10):
+    # there", the refusals, the insert, its history and the training counter's UPDATE.
+    with django_assert_num_queries(11):
         response = browser.post(
             f"/api/spans/{suggestion.pk}/decision/",
             {"decision": "accept"},
@@ -70,6 +69,7 @@ def test_decision_queries(browser, article, django_assert_num_queries):
 
 def test_span_update_queries(browser, teammate, article, django_assert_num_queries):
     row = make_human_span(article, teammate, "claim", 0, 9)
+    # As a decision, with the locked row instead of "still there" and the refusals.
     with django_assert_num_queries(11):
         response = browser.patch(
             f"/api/spans/{row.pk}/", {"version": 1, "note": "x"}, content_type="application/json"
@@ -78,7 +78,10 @@ def test_span_update_queries(browser, teammate, article, django_assert_num_queri
 
 
 def test_span_create_queries(browser, article, django_assert_num_queries):
-    with django_assert_num_queries(10):
+    # Session, user, the article with its access and its labels; in the transaction (a
+    # savepoint in a test) the lock, the overlap check, the insert, its history and the
+    # training counter.
+    with django_assert_num_queries(11):
         response = browser.post(
             f"/api/articles/{article.pk}/spans/",
             {"label": "claim", "start": 0, "end": 9},
@@ -96,6 +99,27 @@ def test_span_list_queries_do_not_grow_with_spans(
     with django_assert_num_queries(5):
         response = browser.get(f"/api/articles/{article.pk}/spans/")
     assert response.status_code == 200 and len(response.json()) == 7
+
+
+def test_every_layer_names_each_annotator_in_one_more_query(
+    teammate, reviewer, owner, article, django_assert_num_queries
+):
+    make_decision(make_suggestion(article, "claim", 0, 9), teammate)
+    make_human_span(article, owner, "quote", 40, 50)
+    make_suggestion(article, "speculation", 20, 30)
+    client = Client()
+    client.force_login(reviewer)
+    # Session, user, article, labels, spans; then the two other annotators at once.
+    with django_assert_num_queries(6):
+        response = client.get(f"/api/articles/{article.pk}/spans/?layer=all")
+    assert response.status_code == 200, response.content
+    named = sorted((s["label"], s["annotator"] or "") for s in response.json())
+    assert named == [
+        ("claim", ""),
+        ("claim", teammate.username),
+        ("quote", owner.username),
+        ("speculation", ""),
+    ]
 
 
 def test_article_read_queries(browser, article, django_assert_num_queries):

@@ -24,7 +24,6 @@ from articles.api.serializers import (
     BODY_ERRORS,
     DATE,
     ERRORS,
-    TIMESTAMP,
     JsonObjectField,
     LabelOut,
     PretagIn,
@@ -33,6 +32,7 @@ from articles.api.serializers import (
     StrictInput,
     error_response,
     id_field,
+    timestamp,
     validated,
 )
 from articles.errors import DomainError
@@ -94,8 +94,8 @@ class ArticleListOut(serializers.ModelSerializer):
             "meta": instance.meta,
             "pretag_state": str(instance.pretag_state),
             "review_state": self.get_review_state(instance),
-            "created_at": TIMESTAMP.to_representation(instance.created_at),
-            "updated_at": TIMESTAMP.to_representation(instance.updated_at),
+            "created_at": timestamp(instance.created_at),
+            "updated_at": timestamp(instance.updated_at),
         }
 
 
@@ -104,7 +104,7 @@ def _date(value: date | None) -> str | None:
 
 
 def _timestamp(value: datetime | None) -> str | None:
-    return None if value is None else TIMESTAMP.to_representation(value)
+    return None if value is None else timestamp(value)
 
 
 class ArticleOut(ArticleListOut):
@@ -213,6 +213,7 @@ class ArticleSpansView(APIView):
             article_id=article_id,
             at_least=Role.REVIEWER if layer == "all" else Role.VIEWER,
             action="see every layer",
+            with_text=False,
         )
         spans = span_selectors.article_spans(article=article, user=request.user, layer=layer)
         return Response(SpanOut(spans, many=True).data)

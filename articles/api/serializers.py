@@ -8,11 +8,14 @@ which refuses keys it does not declare and strings the database cannot store.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import QueryDict
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from articles.attributes import attributes_clean
 from articles.errors import DomainError
@@ -193,14 +196,29 @@ class SpanOut(serializers.Serializer):
             "derived_from": instance.derived_from_id,
             "note": instance.note,
             "version": instance.version,
-            "created_at": TIMESTAMP.to_representation(instance.created_at),
-            "updated_at": TIMESTAMP.to_representation(instance.updated_at),
+            "created_at": timestamp(instance.created_at),
+            "updated_at": timestamp(instance.updated_at),
         }
 
 
 # Unbound fields: format a value exactly as a declared field would.
 TIMESTAMP = serializers.DateTimeField()
 DATE = serializers.DateField()
+
+
+def timestamp(value: datetime) -> str:
+    """``TIMESTAMP.to_representation(value)``, without its time-zone lookup and conversion
+    for the usual value (aware, in UTC, which is also the zone it would convert to): that
+    was a third of a span list's serialising."""
+    if _UTC_MICROSECONDS and value.tzinfo is UTC:
+        # isoformat is several times faster than strftime; "+00:00" becomes "Z".
+        return value.isoformat(timespec="microseconds")[:-6] + "Z"
+    return str(TIMESTAMP.to_representation(value))
+
+
+_UTC_MICROSECONDS = (
+    api_settings.DATETIME_FORMAT == "%Y-%m-%dT%H:%M:%S.%fZ" and settings.TIME_ZONE == "UTC"
+)
 
 
 # Ids are bigints; a larger number is a typo, not a row that could exist.

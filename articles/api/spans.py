@@ -118,7 +118,7 @@ class SpanDetailView(APIView):
     )
     def delete(self, request: SignedInRequest, span_id: int) -> Response:
         version = validated(VersionQuery, request.query_params)["version"]
-        span = selectors.span_get(user=request.user, span_id=span_id, with_text=False)
+        span = selectors.span_get(user=request.user, span_id=span_id, for_write=True)
         services.span_delete(span=span, actor=request.user, version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -138,7 +138,7 @@ class SpanDecisionView(APIView):
     )
     def post(self, request: SignedInRequest, span_id: int) -> Response:
         values = validated(DecisionIn, request.data)
-        span = selectors.span_get(user=request.user, span_id=span_id, with_text=False)
+        span = selectors.span_get(user=request.user, span_id=span_id, for_write=True)
         row = services.span_decide(
             span=span,
             actor=request.user,

@@ -165,7 +165,10 @@ def _lexical(source: Span, candidates: QuerySet[Span], query: SimilarQuery) -> S
 def _trigram(source: Span, candidates: QuerySet[Span], query: SimilarQuery) -> Scored:
     with connection.cursor() as cursor:
         # ``%`` (pg_trgm's similarity operator) is what the GIN index answers.
-        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [TRIGRAM_THRESHOLD])
+        # set_config, not SET: SET takes no bound parameter (server-side binding).
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)]
+        )
     similar = ExpressionWrapper(
         RawSQL('"articles_span"."text" %% %s', [source.text]), output_field=BooleanField()
     )

@@ -139,7 +139,9 @@ def _own_row(span: Span, actor: User) -> Span:
     """Lock a row of the actor's layer for update."""
     if span.annotator_id != actor.pk:
         raise NotAllowed("This span belongs to another annotator's layer.")
-    return Span.objects.select_for_update().select_related("label", "article").get(pk=span.pk)
+    row = Span.objects.select_for_update().select_related("label", "article").get(pk=span.pk)
+    row.annotator = actor  # checked above: the answer names them without a query
+    return row
 
 
 def _check_version(row: Span, version: int | None) -> None:
@@ -159,9 +161,9 @@ def _decide_suggestion(suggestion: Span, *, actor: User, decision: Decision, gol
         refusals |= overlapping(suggestion.start, suggestion.end) & Q(
             label_id=suggestion.label_id, status=Span.Status.ACCEPTED
         )
+    # No join on the label: a refusal is rare, and its answer loads the one label then.
     blocking = list(
         Span.objects.layer(actor, gold=gold)
-        .select_related("label")
         .filter(refusals, article_id=suggestion.article_id)
         .order_by("start")[:2]
     )

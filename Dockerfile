@@ -5,4 +5,4 @@ COPY . .
 RUN pip install --no-cache-dir -e ".[learning]"
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "annotator.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "-c", "python:annotator.gunicorn_conf", "annotator.wsgi:application"]

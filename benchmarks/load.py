@@ -11,7 +11,8 @@ earlier ones have been answered, and latency counts from the scheduled time):
   the article's spans, decide a suggestion, draw a span, edit one of your spans;
 - ``decide``: every editor decides one suggestion a second.
 
-The load generator (asyncio and one keep-alive httpx client per editor) runs on the same
+The load generator (asyncio and one keep-alive aiohttp session per editor, for its C HTTP
+parser: the generator shares the server's cores) runs on the same
 machine and cores as the server and PostgreSQL; its CPU time is printed beside the
 server's. ``--compare REV`` runs the same scenarios, in the same run, against the code of
 an earlier commit (unpacked with ``git archive``, served from the same database) and
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import json
 import os
 import random
 import re
@@ -36,7 +37,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+import aiohttp
 from django.conf import settings
 
 from benchmarks import seeding
@@ -119,8 +120,6 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def run(options: argparse.Namespace, out: Output) -> None:
-    # httpx logs every request at INFO: thousands of lines, and CPU the generator needs.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     # Stopped with SIGTERM, still stop gunicorn and remove the seeded rows (``finally``).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     scenarios = [s.strip() for s in options.scenarios.split(",") if s.strip()]
@@ -221,22 +220,23 @@ def _sign_in(url: str, editors: list[Editor]) -> str:
     began = time.perf_counter()
 
     async def one(editor: Editor, gate: asyncio.Semaphore) -> None:
-        async with gate, httpx.AsyncClient(base_url=url, timeout=60) as client:
-            page = await client.get("/accounts/login/")
-            token = _CSRF_INPUT.search(page.text)
+        # unsafe: the server is an IP address, whose cookies aiohttp's jar drops otherwise.
+        jar = aiohttp.CookieJar(unsafe=True)
+        timeout = aiohttp.ClientTimeout(total=60)
+        async with gate, aiohttp.ClientSession(url, cookie_jar=jar, timeout=timeout) as client:
+            async with client.get("/accounts/login/") as page:
+                token = _CSRF_INPUT.search(await page.text())
             if token is None:
                 raise BenchmarkError("no CSRF token on the login page")
-            response = await client.post(
-                "/accounts/login/",
-                data={
-                    "username": editor.username,
-                    "password": editor.password,
-                    "csrfmiddlewaretoken": token.group(1),
-                },
-            )
-            if response.status_code != 302:
-                raise BenchmarkError(f"login failed: {response.status_code}")
-            editor.cookies = {name: value for name, value in client.cookies.items()}
+            form = {
+                "username": editor.username,
+                "password": editor.password,
+                "csrfmiddlewaretoken": token.group(1),
+            }
+            async with client.post("/accounts/login/", data=form, allow_redirects=False) as sent:
+                if sent.status != 302:
+                    raise BenchmarkError(f"login failed: {sent.status}")
+            editor.cookies = {cookie.key: cookie.value for cookie in jar}
 
     async def all_of_them() -> None:
         gate = asyncio.Semaphore(4)
@@ -273,20 +273,24 @@ def _drive(
 
     async def main() -> None:
         clients = [
-            httpx.AsyncClient(
-                base_url=served.url,
-                cookies=editor.cookies,
-                headers={"X-CSRFToken": editor.cookies.get("csrftoken", "")},
+            aiohttp.ClientSession(
+                served.url,
+                # The editor's cookies as a header: nothing to parse or store per answer.
+                cookie_jar=aiohttp.DummyCookieJar(),
+                headers={
+                    "Cookie": "; ".join(f"{k}={v}" for k, v in editor.cookies.items()),
+                    "X-CSRFToken": editor.cookies.get("csrftoken", ""),
+                },
                 # A request this slow already fails every aim; it bounds the run's tail.
-                timeout=10,
-                limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
+                timeout=aiohttp.ClientTimeout(total=10),
+                connector=aiohttp.TCPConnector(limit=4),
             )
             for editor in editors
         ]
         try:
             # Warm-up, not counted: a connection per editor and each worker's first request.
             pairs = zip(clients, editors, strict=True)
-            await asyncio.gather(*(c.get(f"/api/articles/{e.article_id}/") for c, e in pairs))
+            await asyncio.gather(*(_warm(c, f"/api/articles/{e.article_id}/") for c, e in pairs))
             cpu_before = served.cpu_seconds()
             client_before = time.process_time()
             began = time.perf_counter()
@@ -309,14 +313,19 @@ def _drive(
             result.lag_ms = max(lags, default=0.0)
             result.load = os.getloadavg()[0]
         finally:
-            await asyncio.gather(*(c.aclose() for c in clients))
+            await asyncio.gather(*(c.close() for c in clients))
 
     asyncio.run(main())
     return result
 
 
+async def _warm(client: aiohttp.ClientSession, path: str) -> None:
+    async with client.get(path) as response:
+        await response.read()
+
+
 async def _act(
-    client: httpx.AsyncClient, editor: Editor, action: str, due: float, result: Result
+    client: aiohttp.ClientSession, editor: Editor, action: str, due: float, result: Result
 ) -> None:
     if action == "update" and not editor.own:
         action = "create"
@@ -325,44 +334,42 @@ async def _act(
     if action == "create" and not editor.free_ranges:
         action = "spans"
     taken: tuple[int, int] | None = None
+    body: dict[str, object] | None
+    if action == "page":
+        method, path, body = "GET", f"/articles/{editor.article_id}/", None
+    elif action == "spans":
+        method, path, body = "GET", f"/api/articles/{editor.article_id}/spans/", None
+    elif action == "decide":
+        span_id = editor.suggestions.pop()
+        decision = "accept" if span_id % 3 else "reject"
+        method, path, body = "POST", f"/api/spans/{span_id}/decision/", {"decision": decision}
+    elif action == "create":
+        start, end = editor.free_ranges.pop()
+        method, path = "POST", f"/api/articles/{editor.article_id}/spans/"
+        body = {"label": "claim", "start": start, "end": end}
+    else:
+        taken = editor.own.popitem()
+        method, path = "PATCH", f"/api/spans/{taken[0]}/"
+        body = {"version": taken[1], "note": f"checked {taken[1]}"}
     try:
-        if action == "page":
-            response = await client.get(f"/articles/{editor.article_id}/")
-        elif action == "spans":
-            response = await client.get(f"/api/articles/{editor.article_id}/spans/")
-        elif action == "decide":
-            span_id = editor.suggestions.pop()
-            decision = "accept" if span_id % 3 else "reject"
-            response = await client.post(
-                f"/api/spans/{span_id}/decision/", json={"decision": decision}
-            )
-        elif action == "create":
-            start, end = editor.free_ranges.pop()
-            response = await client.post(
-                f"/api/articles/{editor.article_id}/spans/",
-                json={"label": "claim", "start": start, "end": end},
-            )
-        else:
-            taken = editor.own.popitem()
-            response = await client.patch(
-                f"/api/spans/{taken[0]}/",
-                json={"version": taken[1], "note": f"checked {taken[1]}"},
-            )
+        async with client.request(method, path, json=body) as response:
+            status = response.status
+            content = await response.read()
         elapsed = (time.perf_counter() - due) * 1000
-    except httpx.HTTPError as error:
+    except (aiohttp.ClientError, TimeoutError) as error:
         result.errors[action] += 1
         if len(result.examples) < 3:
             result.examples.append(f"{action}: {type(error).__name__} {error}")
         return
-    if response.status_code >= 400:
+    if status >= 400:
         result.errors[action] += 1
         if len(result.examples) < 3:
-            result.examples.append(f"{action}: {response.status_code} {response.text[:200]}")
+            result.examples.append(f"{action}: {status} {content[:200]!r}")
         return
     result.times[action].append(elapsed)
     if action in ("create", "update"):
-        body = response.json()
-        editor.own[body["id"]] = body["version"]
+        answer = json.loads(content)
+        editor.own[answer["id"]] = answer["version"]
 
 
 def _line(

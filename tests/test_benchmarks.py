@@ -293,3 +293,35 @@ def test_search_benchmark_prints_every_figure_and_cleans_up():
         ],
     )
     assert_nothing_left()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_benchmark_serves_the_mix_without_errors_and_cleans_up(settings):
+    """gunicorn is a child process on the test database; two editors sign in through the
+    login form and every action of the mix is answered."""
+    # The passwords are checked by gunicorn, which has the real hasher, not the tests' fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    status, lines = run_benchmark(
+        "load", "--articles", "3", "--spans", "2", "--editors", "2", "--rate", "20",
+        "--duration", "2", "--server", "gthread:1x2",
+    )  # fmt: skip
+    assert status == 0
+    scenario = (
+        r"3 articles, gthread:1x2, {what}, after: {N} answered in {N} s = {N}/s; p50 {N} ms, "
+        r"p95 {N} ms, p99 {N} ms; 0 errors; medians \(ms\) {actions}; CPU per request: server "
+        r"{N} ms, load generator {N} ms; send lag max {N} ms; gunicorn RSS {N} MiB; load "
+        r"average {N}"
+    )
+    assert_figures(
+        lines,
+        [
+            r"seeded 3 articles x 2 spans in {N} s; 2 editors; \d+ CPUs shared by server, "
+            r"PostgreSQL and the load generator",
+            r"2 editors signed in over HTTP \(4 at a time\) in {N} s",
+            scenario.format(what="mix at 20/s", actions=r"create {N}, decide {N}, .*", N="{N}"),
+            scenario.format(
+                what="2 editors deciding once a second", actions=r"decide {N}", N="{N}"
+            ),
+        ],
+    )
+    assert_nothing_left()

@@ -139,7 +139,14 @@ def _own_row(span: Span, actor: User) -> Span:
     """Lock a row of the actor's layer for update."""
     if span.annotator_id != actor.pk:
         raise NotAllowed("This span belongs to another annotator's layer.")
-    row = Span.objects.select_for_update().select_related("label", "article").get(pk=span.pk)
+    # Only the span's row: without ``of`` the joined label would be locked too, and every
+    # other write that commits a span of that label (its foreign key check shares the
+    # label's row) would wait for this one.
+    row = (
+        Span.objects.select_for_update(of=("self",))
+        .select_related("label", "article")
+        .get(pk=span.pk)
+    )
     row.annotator = actor  # checked above: the answer names them without a query
     return row
 

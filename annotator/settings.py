@@ -163,14 +163,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # A file, not memory: a Celery worker thread in the tests must see the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters bound by the server, so psycopg prepares a statement the fifth time a
-    # connection runs it and PostgreSQL plans it once: the editor's span lookup (five joins)
-    # spent more time in the planner (~2 ms) than in execution (~0.2 ms). Off behind a
-    # connection pooler in transaction mode that does not track prepared statements
-    # (PgBouncer before 1.21).
+# Parameters bound by the server, so psycopg prepares a statement the fifth time a
+# connection runs it and PostgreSQL plans it once: the editor's span lookup (five joins)
+# spent more time in the planner (2-6 ms) than in execution (~0.2 ms). Off behind a
+# connection pooler in transaction mode that does not track prepared statements
+# (PgBouncer before 1.21).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_SERVER_SIDE_BINDING", True
+):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"server_side_binding": env_bool("DATABASE_SERVER_SIDE_BINDING", True)}
+        # Django turns psycopg's preparing off unless a threshold is given.
+        {"server_side_binding": True, "prepare_threshold": 5}
     )
 # A second connection to the same database, in autocommit: an import job writes its progress
 # through it while its own transaction, which others cannot see into, is still open

@@ -339,6 +339,11 @@ class Article(models.Model):
         return self.title or f"Article {self.pk}"
 
 
+def layer_of(user: AnyUser, *, gold: bool = False) -> Q:
+    """``SpanQuerySet.layer`` as a condition, to combine with others in one query."""
+    return Q(annotator_id=user.pk, gold=gold)
+
+
 class SpanQuerySet(models.QuerySet["Span"]):
     def suggestions(self) -> SpanQuerySet:
         """Shared machine suggestions (nobody's layer)."""
@@ -346,7 +351,7 @@ class SpanQuerySet(models.QuerySet["Span"]):
 
     def layer(self, user: AnyUser, *, gold: bool = False) -> SpanQuerySet:
         """The rows of one person's layer (their editor layer, or their gold layer)."""
-        return self.filter(annotator_id=user.pk, gold=gold)
+        return self.filter(layer_of(user, gold=gold))
 
     def undecided_by(self, user: AnyUser, *, gold: bool = False) -> SpanQuerySet:
         """Machine suggestions with no decision in the user's layer yet."""

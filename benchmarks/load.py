@@ -1,7 +1,7 @@
 """Load: a desk of editors against gunicorn on loopback, at a fixed arrival rate.
 
 Seeds a throw-away project (``--articles`` accepted articles, optionally ``--more-articles``
-added for a second round), gives every editor an article of fresh suggestions, starts
+added for a second round), gives every editor seed-sized articles of fresh suggestions, starts
 gunicorn (``benchmarks.gunicorn_server``) for each ``--server`` configuration, signs the
 editors in through the login form (sessions, as the browser does) and drives two scenarios
 for ``--duration`` seconds each, open model (requests are sent on schedule whether or not
@@ -76,17 +76,38 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark project.")
 
 
+# Suggestions per article an editor works on: a seed-sized article (issue 14's import
+# figures use 25 spans per article too). An editor moves on to the next article when every
+# suggestion of the current one is decided, so pages and span lists are of real size.
+SUGGESTIONS_PER_ARTICLE = 25
+
+
+@dataclass
+class Work:
+    """One article of an editor's: what is left to decide and free text to draw on."""
+
+    article_id: int
+    suggestions: list[int]
+    free_ranges: list[tuple[int, int]]
+
+
 @dataclass
 class Editor:
-    """One signed-in editor: cookies, an article and what it has left to decide and edit."""
+    """One signed-in editor: cookies, the articles to work through, the spans drawn."""
 
     username: str
     password: str
-    article_id: int = 0
-    suggestions: list[int] = field(default_factory=list)
-    free_ranges: list[tuple[int, int]] = field(default_factory=list)
+    articles: list[Work] = field(default_factory=list)
     own: dict[int, int] = field(default_factory=dict)  # span id → version, not in flight
     cookies: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def work(self) -> Work:
+        """The first article with suggestions left (the last one once all are decided)."""
+        for work in self.articles:
+            if work.suggestions:
+                return work
+        return self.articles[-1]
 
 
 @dataclass
@@ -194,24 +215,29 @@ def _cores() -> int:
 
 
 def _fresh_articles(project: object, editors: list[Editor], options: argparse.Namespace) -> None:
-    """One new article per editor: suggestions to decide and free text to draw spans on."""
+    """Seed-sized articles of fresh suggestions for each editor, enough for every decision
+    the scenario can ask of them, with free text to draw spans on."""
     from articles.models import Project
 
     assert isinstance(project, Project)
-    per_editor = int(options.duration * max(1.0, options.rate / len(editors)) * 1.5) + 10
-    text, tagged = seeding.tagged_text(per_editor * 20)
-    free = "\n\n".join(seeding.FILLER * 3 for _ in range(per_editor))
+    actions = int(options.duration * max(1.0, options.rate / len(editors)) * 1.5) + 10
+    count = -(-actions // SUGGESTIONS_PER_ARTICLE)  # ceiling: decisions are at most actions
+    text, tagged = seeding.tagged_text(SUGGESTIONS_PER_ARTICLE * 10)  # 29 sentences
+    free = "\n\n".join(seeding.FILLER * 3 for _ in range(actions // count + 1))
     stamp = time.time_ns()
     for number, editor in enumerate(editors):
-        head = f"Load article {number}, {stamp}.\n\n{text}\n\n"
-        article = seeding.article(project, head + free, f"Load {number}")
-        seeding.suggest(article, tagged, per_editor * 2)
-        editor.article_id = article.pk
-        editor.suggestions = seeding.suggestion_ids(article)
-        random.Random(number).shuffle(editor.suggestions)
-        editor.free_ranges = [
-            (len(head) + s, len(head) + e) for s, e in seeding.word_ranges(free, per_editor)
-        ]
+        editor.articles = []
+        for part in range(count):
+            head = f"Load article {number}.{part}, {stamp}.\n\n{text}\n\n"
+            article = seeding.article(project, head + free, f"Load {number}.{part}")
+            seeding.suggest(article, tagged, SUGGESTIONS_PER_ARTICLE)
+            suggestions = seeding.suggestion_ids(article)
+            random.Random(number * 1000 + part).shuffle(suggestions)
+            ranges = [
+                (len(head) + s, len(head) + e)
+                for s, e in seeding.word_ranges(free, actions // count + 1)
+            ]
+            editor.articles.append(Work(article.pk, suggestions, ranges))
         editor.own = {}
 
 
@@ -290,7 +316,9 @@ def _drive(
         try:
             # Warm-up, not counted: a connection per editor and each worker's first request.
             pairs = zip(clients, editors, strict=True)
-            await asyncio.gather(*(_warm(c, f"/api/articles/{e.article_id}/") for c, e in pairs))
+            await asyncio.gather(
+                *(_warm(c, f"/api/articles/{e.work.article_id}/") for c, e in pairs)
+            )
             cpu_before = served.cpu_seconds()
             client_before = time.process_time()
             began = time.perf_counter()
@@ -327,25 +355,26 @@ async def _warm(client: aiohttp.ClientSession, path: str) -> None:
 async def _act(
     client: aiohttp.ClientSession, editor: Editor, action: str, due: float, result: Result
 ) -> None:
+    work = editor.work
     if action == "update" and not editor.own:
         action = "create"
-    if action == "decide" and not editor.suggestions:
+    if action == "decide" and not work.suggestions:
         action = "spans"
-    if action == "create" and not editor.free_ranges:
+    if action == "create" and not work.free_ranges:
         action = "spans"
     taken: tuple[int, int] | None = None
     body: dict[str, object] | None
     if action == "page":
-        method, path, body = "GET", f"/articles/{editor.article_id}/", None
+        method, path, body = "GET", f"/articles/{work.article_id}/", None
     elif action == "spans":
-        method, path, body = "GET", f"/api/articles/{editor.article_id}/spans/", None
+        method, path, body = "GET", f"/api/articles/{work.article_id}/spans/", None
     elif action == "decide":
-        span_id = editor.suggestions.pop()
+        span_id = work.suggestions.pop()
         decision = "accept" if span_id % 3 else "reject"
         method, path, body = "POST", f"/api/spans/{span_id}/decision/", {"decision": decision}
     elif action == "create":
-        start, end = editor.free_ranges.pop()
-        method, path = "POST", f"/api/articles/{editor.article_id}/spans/"
+        start, end = work.free_ranges.pop()
+        method, path = "POST", f"/api/articles/{work.article_id}/spans/"
         body = {"label": "claim", "start": start, "end": end}
     else:
         taken = editor.own.popitem()

@@ -56,9 +56,10 @@ def browser(teammate):
 
 def test_decision_queries(browser, article, django_assert_num_queries):
     suggestion = make_suggestion(article, "claim", 0, 9)
-    # Session, user, the span with its access; in the transaction the article lock, "still
-    # there", the refusals, the insert, its history and the training counter's UPDATE.
-    with django_assert_num_queries(11):
+    # Session, user, the span with its access; in the transaction the article lock, the
+    # suggestion still there and the refusals (one query), the insert, its history and the
+    # training counter's UPDATE.
+    with django_assert_num_queries(10):
         response = browser.post(
             f"/api/spans/{suggestion.pk}/decision/",
             {"decision": "accept"},

@@ -207,9 +207,12 @@ def test_one_complete_article_trains_a_version_kept_inactive(project, teammate):
 @pytest.mark.django_db
 @override_settings(TAGGER_RETRAIN_EVERY=3)
 def test_every_n_decisions_queue_a_training(project, teammate, django_capture_on_commit_callbacks):
-    article = make_article(project, "One fact here. Another fact there. A third fact now.")
+    article = make_article(
+        project, "One fact here. Another fact there. A third fact now. A fourth fact later."
+    )
     article_pretag(article=article)
     suggestions = list(Span.objects.suggestions().filter(article=article).order_by("start"))
+    assert len(suggestions) == 4
     with django_capture_on_commit_callbacks(execute=True):
         span_decide(span=suggestions[0], actor=teammate, decision="accept")
         span_decide(span=suggestions[1], actor=teammate, decision="reject")
@@ -220,6 +223,11 @@ def test_every_n_decisions_queue_a_training(project, teammate, django_capture_on
     version = TaggerVersion.objects.get()
     assert (version.trigger, version.state, version.created_by) == ("auto", "pending", None)
     assert TaggerCounter.objects.get(project=project).since_training == 0
+    # While that training is pending, decisions count towards the next one.
+    with django_capture_on_commit_callbacks(execute=True):
+        span_decide(span=suggestions[3], actor=teammate, decision="accept")
+    assert TaggerCounter.objects.get(project=project).since_training == 1
+    assert TaggerVersion.objects.count() == 1
 
 
 @pytest.mark.django_db

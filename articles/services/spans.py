@@ -20,7 +20,7 @@ from django.db.models import Q
 from articles.access import lock_article
 from articles.attributes import attrs_check
 from articles.errors import Conflict, DomainError, NotAllowed, Replaced
-from articles.models import Article, Label, Role, Span, SpanEvent
+from articles.models import Article, Label, Role, Span, SpanEvent, layer_of
 from articles.services.embeddings import embeddings_enqueue_for_span
 from articles.services.history import span_record, span_state
 from articles.spans import overlapping, span_bounds
@@ -45,10 +45,14 @@ def _still_there(suggestion: Span) -> None:
     a suggestion loaded before it may be gone, and a decision pointing at it would fail
     its foreign key at commit (a 500)."""
     if not Span.objects.filter(pk=suggestion.pk).exists():
-        raise Replaced(
-            "The tagger was re-run on this article and replaced this suggestion; reload the "
-            "article to see the new suggestions."
-        )
+        raise _replaced()
+
+
+def _replaced() -> Replaced:
+    return Replaced(
+        "The tagger was re-run on this article and replaced this suggestion; reload the "
+        "article to see the new suggestions."
+    )
 
 
 def span_offsets(*, article: Article, start: int, end: int) -> tuple[int, int, str]:
@@ -161,19 +165,24 @@ def _check_version(row: Span, version: int | None) -> None:
 
 def _decide_suggestion(suggestion: Span, *, actor: User, decision: Decision, gold: bool) -> Span:
     status = Span.Status.ACCEPTED if decision == "accept" else Span.Status.REJECTED
-    # One query finds both reasons to refuse: an earlier decision on this suggestion, and
-    # (for an accept) an accepted span of the same label that it would overlap.
+    # One query, under the article lock, finds whether the suggestion is still there (see
+    # ``_still_there``) and both reasons to refuse: an earlier decision on it, and (for an
+    # accept) an accepted span of the same label that it would overlap. No join on the
+    # label: a refusal is rare, and its answer loads the one label then.
     refusals = Q(derived_from=suggestion)
     if status == Span.Status.ACCEPTED:
         refusals |= overlapping(suggestion.start, suggestion.end) & Q(
             label_id=suggestion.label_id, status=Span.Status.ACCEPTED
         )
-    # No join on the label: a refusal is rare, and its answer loads the one label then.
-    blocking = list(
-        Span.objects.layer(actor, gold=gold)
-        .filter(refusals, article_id=suggestion.article_id)
-        .order_by("start")[:2]
+    found = list(
+        Span.objects.filter(
+            Q(pk=suggestion.pk) | (layer_of(actor, gold=gold) & refusals),
+            article_id=suggestion.article_id,
+        ).order_by("start", "id")
     )
+    if not any(row.pk == suggestion.pk for row in found):
+        raise _replaced()
+    blocking = [row for row in found if row.pk != suggestion.pk]
     for row in blocking:
         if row.derived_from_id == suggestion.pk:
             raise Conflict("You already decided on this suggestion.", current=row)
@@ -214,7 +223,6 @@ def span_decide(
         raise DomainError("Decision must be 'accept' or 'reject'.", field="decision")
     _lock_for_write(span.article, actor, gold=gold if span.is_suggestion else span.gold)
     if span.is_suggestion:
-        _still_there(span)
         return _decide_suggestion(span, actor=actor, decision=decision, gold=gold)
     row = _own_row(span, actor)
     _check_version(row, version)

@@ -80,6 +80,10 @@ def _queue_training(
         error="Lost: the training was never run or never finished.",
         finished_at=timezone.now(),
     )
+    # Counting starts again now, whether this queues a training or one is already under way:
+    # left at the threshold, every decision until that training finished would take this
+    # slow path again (eight more queries each).
+    TaggerCounter.objects.update_or_create(project=project, defaults={"since_training": 0})
     under_way = versions.filter(state__in=_UNFINISHED).order_by("-number").first()
     if under_way is not None:
         return under_way
@@ -93,7 +97,6 @@ def _queue_training(
         created_by=actor,
         training_size={"limit": min(articles or limit, limit)},
     )
-    TaggerCounter.objects.update_or_create(project=project, defaults={"since_training": 0})
     queue.enqueue_training(version.pk)
     return version
 

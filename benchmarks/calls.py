@@ -64,6 +64,10 @@ CALLS = {
 WARM_UP = 5  # calls of each kind before the timed ones: first imports, caches, connections
 PER_ARTICLE = 25  # suggestions (and free ranges) on each fresh article
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Every 200th decision queues a retraining, and with no worker to run it, every decision
+# after that would take the "training under way" path (eight more queries): the children
+# keep counting (one UPDATE a decision, as usual) but never reach the threshold.
+_STEADY = {"TAGGER_RETRAIN_EVERY": str(10**9)}
 
 # Runs in the tree's own python, so it may use nothing of this checkout but Django and the
 # app's URLs; it reads its plan from the JSON file named by argv[1], prints JSON last.
@@ -224,7 +228,19 @@ def run(options: argparse.Namespace, out: Output) -> None:
             commit = _unpack(options.compare, folder)
             trees.insert(0, (f"before {commit}", folder))
         made = stack.enter_context(seeding.scratch(keep=options.keep))
+        # gunicorn's child takes this process's environment.
+        saved = {name: os.environ.get(name) for name in _STEADY}
+        stack.callback(_restore, saved)
+        os.environ.update(_STEADY)
         _run(options, out, made, trees)
+
+
+def _restore(saved: dict[str, str | None]) -> None:
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _run(

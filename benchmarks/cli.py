@@ -21,6 +21,7 @@ BENCHMARKS = {
     "pretag": "Tagger, bulk import, and import → tagged by a Celery worker.",
     "search": "Span search at 100,000 spans: each filter, deep pages, with and without the index.",
     "similar": "Embedding claims (real model), similar-claims lookup at 100k claim spans.",
+    "calls": "The editor's hot calls one at a time, in-process and over HTTP, before/after.",
     "load": "Editors against gunicorn at a fixed request rate: throughput, p50/p95/p99, errors.",
 }
 

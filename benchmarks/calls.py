@@ -51,7 +51,7 @@ from benchmarks import seeding
 from benchmarks.before_after import _unpack
 from benchmarks.cli import Output
 from benchmarks.errors import BenchmarkError
-from benchmarks.gunicorn_server import Served, WorkerConfig, _environment, gunicorn
+from benchmarks.gunicorn_server import STEADY, Served, WorkerConfig, _environment, gunicorn
 
 CALLS = {
     "decide": "POST /api/spans/{id}/decision/",
@@ -64,10 +64,6 @@ CALLS = {
 WARM_UP = 5  # calls of each kind before the timed ones: first imports, caches, connections
 PER_ARTICLE = 25  # suggestions (and free ranges) on each fresh article
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-# Every 200th decision queues a retraining, and with no worker to run it, every decision
-# after that would take the "training under way" path (eight more queries): the children
-# keep counting (one UPDATE a decision, as usual) but never reach the threshold.
-_STEADY = {"TAGGER_RETRAIN_EVERY": str(10**9)}
 
 # Runs in the tree's own python, so it may use nothing of this checkout but Django and the
 # app's URLs; it reads its plan from the JSON file named by argv[1], prints JSON last.
@@ -231,9 +227,9 @@ def run(options: argparse.Namespace, out: Output) -> None:
             trees.insert(0, (f"before {commit}", folder))
         made = stack.enter_context(seeding.scratch(keep=options.keep))
         # gunicorn's child takes this process's environment.
-        saved = {name: os.environ.get(name) for name in _STEADY}
+        saved = {name: os.environ.get(name) for name in STEADY}
         stack.callback(_restore, saved)
-        os.environ.update(_STEADY)
+        os.environ.update(STEADY)
         _run(options, out, made, trees)
 
 

@@ -81,9 +81,17 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# Every 200th decision queues a retraining, and with no worker to run it, an earlier
+# commit's code took the "training under way" path (eight more queries) on every decision
+# after that: served trees keep counting (one UPDATE a decision, as usual) but never reach
+# the threshold, so each tree is measured in the same steady state.
+STEADY = {"TAGGER_RETRAIN_EVERY": str(10**9)}
+
+
 def _environment(tree: Path, wsgi_dir: str) -> dict[str, str]:
     env = {
         **os.environ,
+        **STEADY,
         "DATABASE_URL": database_url(),
         "PYTHONPATH": os.pathsep.join([str(tree), wsgi_dir]),
         "DEBUG": "0",

@@ -111,13 +111,13 @@ def copy_same_rows(job: ImportJob, workdir: Path) -> tuple[float, int, int]:
         ),
     ]
     files = []
+    columns: dict[str, str] = {}
     with connection.cursor() as cursor:
         for table, where in tables:
+            columns[table] = _stored_columns(cursor, table)
             path = workdir / f"{table}.copy"
-            with (
-                path.open("wb") as out,
-                cursor.cursor.copy(f"COPY (SELECT * FROM {table} WHERE {where}) TO STDOUT") as copy,
-            ):
+            query = f"COPY (SELECT {columns[table]} FROM {table} WHERE {where}) TO STDOUT"
+            with path.open("wb") as out, cursor.cursor.copy(query) as copy:
                 for chunk in copy:
                     out.write(chunk)
             files.append(path)
@@ -132,12 +132,25 @@ def copy_same_rows(job: ImportJob, workdir: Path) -> tuple[float, int, int]:
         articles = cursor.rowcount
         for (table, _), path in zip(tables, files, strict=True):
             started = time.perf_counter()
-            with path.open("rb") as data, cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+            query = f"COPY {table} ({columns[table]}) FROM STDIN"
+            with path.open("rb") as data, cursor.cursor.copy(query) as copy:
                 while chunk := data.read(1 << 20):
                     copy.write(chunk)
             seconds += time.perf_counter() - started
         transaction.set_rollback(True)
     return seconds, articles, spans
+
+
+def _stored_columns(cursor: Any, table: str) -> str:
+    """The table's columns less the generated ones (the spans' ``search_vector``): COPY FROM
+    refuses values for those, and PostgreSQL computes them again, as it does for the import."""
+    cursor.execute(
+        "SELECT quote_ident(column_name) FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = %s AND is_generated = 'NEVER' "
+        "ORDER BY ordinal_position",
+        [table],
+    )
+    return ", ".join(name for (name,) in cursor.fetchall())
 
 
 def run(options: argparse.Namespace, out: Output) -> None:

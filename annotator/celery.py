@@ -26,7 +26,7 @@ app.autodiscover_tasks()
 # 470 MiB more) or sklearn keeps them loaded for good. Past this peak resident size (KiB,
 # as Celery counts it: the process's own peak RSS), the pool replaces the process once its
 # task is done; a fresh one is forked from the main process, which never runs tasks, at
-# about 100 MiB. The price is that the next embedding task loads the model again (seconds).
+# 70 to 80 MiB. The price is that the next embedding task loads the model again (seconds).
 # Imports and pre-tagging stay under it. CELERY_WORKER_MAX_MEMORY_PER_CHILD in the settings
 # or ``celery worker --max-memory-per-child`` sets another limit.
 WORKER_MAX_MEMORY_PER_CHILD_KIB = 200 * 1024

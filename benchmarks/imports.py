@@ -111,13 +111,13 @@ def copy_same_rows(job: ImportJob, workdir: Path) -> tuple[float, int, int]:
         ),
     ]
     files = []
+    columns: dict[str, str] = {}
     with connection.cursor() as cursor:
         for table, where in tables:
+            columns[table] = _stored_columns(cursor, table)
             path = workdir / f"{table}.copy"
-            with (
-                path.open("wb") as out,
-                cursor.cursor.copy(f"COPY (SELECT * FROM {table} WHERE {where}) TO STDOUT") as copy,
-            ):
+            query = f"COPY (SELECT {columns[table]} FROM {table} WHERE {where}) TO STDOUT"
+            with path.open("wb") as out, cursor.cursor.copy(query) as copy:
                 for chunk in copy:
                     out.write(chunk)
             files.append(path)
@@ -132,12 +132,25 @@ def copy_same_rows(job: ImportJob, workdir: Path) -> tuple[float, int, int]:
         articles = cursor.rowcount
         for (table, _), path in zip(tables, files, strict=True):
             started = time.perf_counter()
-            with path.open("rb") as data, cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+            query = f"COPY {table} ({columns[table]}) FROM STDIN"
+            with path.open("rb") as data, cursor.cursor.copy(query) as copy:
                 while chunk := data.read(1 << 20):
                     copy.write(chunk)
             seconds += time.perf_counter() - started
         transaction.set_rollback(True)
     return seconds, articles, spans
+
+
+def _stored_columns(cursor: Any, table: str) -> str:
+    """The table's columns less the generated ones (the spans' ``search_vector``): COPY FROM
+    refuses values for those, and PostgreSQL computes them again, as it does for the import."""
+    cursor.execute(
+        "SELECT quote_ident(column_name) FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = %s AND is_generated = 'NEVER' "
+        "ORDER BY ordinal_position",
+        [table],
+    )
+    return ", ".join(name for (name,) in cursor.fetchall())
 
 
 def run(options: argparse.Namespace, out: Output) -> None:
@@ -153,7 +166,7 @@ def run(options: argparse.Namespace, out: Output) -> None:
         out(
             f"File: {options.articles} articles of ~{options.chars} characters, "
             f"{options.spans} spans each: {size / 1e6:,.1f} MB "
-            f"(written in {time.perf_counter() - started:.1f} s)"
+            f"(written in {time.perf_counter() - started:.1f} s); load average {_load()}"
         )
         limits = {"IMPORT_MAX_UPLOAD_BYTES": max(settings.IMPORT_MAX_UPLOAD_BYTES, size + 1)}
         limits["IMPORT_MAX_ARTICLES"] = max(settings.IMPORT_MAX_ARTICLES, options.articles)
@@ -190,7 +203,8 @@ def _in_process(project: Any, admin: Any, source: Path, workdir: Path, out: Outp
     out(
         f"import job (in process): {total:.2f} s for {job.created_count} articles and "
         f"{spans} spans: check pass {times['records_validate']:.2f} s, write pass (one "
-        f"transaction) {write:.2f} s"
+        f"transaction) {write:.2f} s; peak RSS of this process {_mib(_kib(os.getpid(), 'VmHWM'))}"
+        f"; load average {_load()}"
     )
     copy, articles, copied_spans = copy_same_rows(job, workdir)
     out(
@@ -204,6 +218,17 @@ def _kib(pid: int, field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
+
+
+def _smaps_kib(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def _load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def _children(pid: int) -> list[int]:
@@ -290,10 +315,22 @@ def _processes(
                 + ", ".join(f"{_mib(peaks[p])} (pid {p})" for p in worker_pids)
             )
             time.sleep(2)
+            # Read again: the pool may have replaced a process that grew past
+            # worker_max_memory_per_child (annotator/celery.py) once its task was done.
+            web_pids, worker_pids = _family(web.pid), _family(worker.pid)
             rest = sum(_kib(pid, "VmRSS") for pid in web_pids + worker_pids)
+            shared = sum(_smaps_kib(pid, "Pss") for pid in web_pids + worker_pids)
             out(
-                f"RSS at rest after the import: web + worker {_mib(rest)} "
-                f"({len(web_pids)} web and {len(worker_pids)} worker processes)"
+                "RSS at rest after the import: "
+                + "; ".join(
+                    f"{name} " + ", ".join(f"{_mib(_kib(p, 'VmRSS'))} (pid {p})" for p in pids)
+                    for name, pids in (("web", web_pids), ("worker", worker_pids))
+                )
+            )
+            out(
+                f"web + worker at rest: RSS {_mib(rest)}, PSS {_mib(shared)} "
+                f"({len(web_pids)} web and {len(worker_pids)} worker processes; PSS counts "
+                f"a page shared by n processes 1/n in each); load average {_load()}"
             )
     finally:
         web.terminate()

@@ -175,7 +175,17 @@ def _charset(content_type: str | None) -> str | None:
     return message.get_content_charset()
 
 
-def _read(response: urllib3.BaseHTTPResponse, url: str, limit: int, deadline: float) -> bytes:
+def _page_limit() -> tuple[int, str]:
+    # A page is held whole in memory (to extract its article): IMPORT_MAX_WHOLE_BYTES bounds
+    # it, not the upload limit, which is about disk since uploads are streamed.
+    return min(
+        (settings.IMPORT_MAX_WHOLE_BYTES, "IMPORT_MAX_WHOLE_BYTES"),
+        (settings.IMPORT_MAX_UPLOAD_BYTES, "IMPORT_MAX_UPLOAD_BYTES"),
+    )
+
+
+def _read(response: urllib3.BaseHTTPResponse, url: str, deadline: float) -> bytes:
+    limit, setting = _page_limit()
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -185,8 +195,7 @@ def _read(response: urllib3.BaseHTTPResponse, url: str, limit: int, deadline: fl
         size += len(chunk)
         if size > limit:
             raise ImportFormatError(
-                f"{url}: the page is larger than {limit} bytes (IMPORT_MAX_UPLOAD_BYTES).",
-                field="url",
+                f"{url}: the page is larger than {limit} bytes ({setting}).", field="url"
             )
         if time.monotonic() > deadline:
             raise Refused("the page took too long to arrive")
@@ -195,7 +204,6 @@ def _read(response: urllib3.BaseHTTPResponse, url: str, limit: int, deadline: fl
 
 def fetch(url: str, *, timeout: float | None = None) -> Page:
     """GET ``url`` under the rules above; raises ``ImportFormatError`` (field ``url``)."""
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES
     seconds = float(timeout or settings.IMPORT_FETCH_TIMEOUT)
     deadline = time.monotonic() + seconds * 3  # connect, headers and body, at most
     current = url
@@ -212,7 +220,7 @@ def fetch(url: str, *, timeout: float | None = None) -> Page:
                     raise ImportFormatError(
                         f"{url}: the server answered {response.status}.", field="url"
                     )
-                body = _read(response, url, limit, deadline)
+                body = _read(response, url, deadline)
                 return Page(current, body, _charset(response.headers.get("Content-Type")))
             finally:
                 response.release_conn()

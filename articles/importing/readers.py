@@ -19,7 +19,7 @@ import json
 import lzma
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import IO, Any, NoReturn
 
@@ -79,37 +79,74 @@ def read_upload(name: str, data: bytes, *, max_bytes: int | None = None) -> Iter
         )
 
 
-def read_stored(name: str, stored: IO[bytes], *, max_bytes: int | None = None) -> Iterator[Record]:
+def read_stored(
+    name: str,
+    stored: IO[bytes],
+    *,
+    max_bytes: int | None = None,
+    max_whole_bytes: int | None = None,
+) -> Iterator[Record]:
     """Records from an upload kept in a (seekable, binary) file, read as a stream where the
-    format allows: JSON Lines line by line and CSV row by row in UTF-8, a zip member by
-    member. Same records and messages as ``read_upload`` of the file's bytes; UTF-16 files
-    and single-article formats are read whole (they are one article, or rare)."""
+    format allows: JSON Lines line by line and CSV row by row in UTF-8, also inside a zip.
+    Same records and messages as ``read_upload`` of the file's bytes. What cannot be
+    streamed (UTF-16, the one-article formats, and those inside a zip) is read whole, and
+    refused past ``max_whole_bytes``: that is what this process then holds in memory."""
     suffix = PurePosixPath(name.lower()).suffix
+    if suffix == ".zip":
+        yield from _read_zip(name, stored, max_bytes=max_bytes, max_whole_bytes=max_whole_bytes)
+        return
     head = stored.read(1024)
     stored.seek(0)
-    streamable = not head.startswith(_WIDE_BOMS) and not looks_like_utf16(head)
-    if suffix == ".jsonl" and streamable:
-        yield from _stream_jsonl(name, stored)
-    elif suffix == ".csv" and streamable:
-        text = io.TextIOWrapper(stored, encoding="utf-8-sig", newline="")
-        try:
-            yield from read_csv(name, text, max_bytes=max_bytes)
-        except UnicodeDecodeError as error:
-            raise ImportFormatError(
-                f"{name}: not UTF-8 or UTF-16 with a byte-order mark ({error.reason}); "
-                "save the file as UTF-8.",
-                field="file",
-            ) from None
-        finally:
-            # The caller closes the file; it may have already when a failed import lets go
-            # of this generator.
-            with contextlib.suppress(ValueError):
-                text.detach()
-    elif suffix == ".zip":
-        yield from _read_zip(name, stored, max_bytes=max_bytes)
+    if suffix in _STREAMED and _streamable(head):
+        yield from _stream(name, stored, max_bytes=max_bytes)
     else:
-        data = stored.read() if max_bytes is None else stored.read(max_bytes + 1)
+        data = _read_whole(name, stored, _least(max_bytes, max_whole_bytes), max_whole_bytes)
         yield from read_upload(name, data, max_bytes=max_bytes)
+
+
+_STREAMED = (".jsonl", ".csv")
+
+
+def _streamable(head: bytes) -> bool:
+    return not head.startswith(_WIDE_BOMS) and not looks_like_utf16(head)
+
+
+def _least(*limits: int | None) -> int | None:
+    given = [limit for limit in limits if limit is not None]
+    return min(given) if given else None
+
+
+def _read_whole(name: str, stream: IO[bytes], limit: int | None, max_whole: int | None) -> bytes:
+    data = stream.read() if limit is None else stream.read(limit + 1)
+    if max_whole is not None and len(data) > max_whole:
+        raise UploadTooLarge(
+            f"{name}: a file in this format or encoding is read whole, in memory, and it has "
+            f"more than {max_whole} bytes (IMPORT_MAX_WHOLE_BYTES); save it as UTF-8 JSON "
+            "Lines or CSV, which are read as a stream.",
+            field="file",
+        )
+    return data
+
+
+def _stream(name: str, binary: IO[bytes], *, max_bytes: int | None) -> Iterator[Record]:
+    """JSON Lines or CSV (by ``name``) from a binary stream in UTF-8, record by record."""
+    if PurePosixPath(name.lower()).suffix == ".jsonl":
+        yield from _stream_jsonl(name, binary)
+        return
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+    try:
+        yield from read_csv(name, text, max_bytes=max_bytes)
+    except UnicodeDecodeError as error:
+        raise ImportFormatError(
+            f"{name}: not UTF-8 or UTF-16 with a byte-order mark ({error.reason}); "
+            "save the file as UTF-8.",
+            field="file",
+        ) from None
+    finally:
+        # The caller closes the file; it may have already when a failed import lets go
+        # of this generator.
+        with contextlib.suppress(ValueError):
+            text.detach()
 
 
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 and UTF-32: decoded whole by decode_bytes
@@ -141,9 +178,18 @@ def _too_large(name: str, size: str, max_bytes: int) -> NoReturn:
     )
 
 
-def _read_zip(name: str, data: bytes | IO[bytes], *, max_bytes: int | None) -> Iterator[Record]:
+def _read_zip(
+    name: str,
+    data: bytes | IO[bytes],
+    *,
+    max_bytes: int | None,
+    max_whole_bytes: int | None = None,
+) -> Iterator[Record]:
+    """Records of each member in name order. From a stored file (not bytes), UTF-8 JSON
+    Lines and CSV members are streamed as they unpack; other members are read whole."""
+    stream = not isinstance(data, bytes)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
+        archive = zipfile.ZipFile(data if stream else io.BytesIO(data))  # type: ignore[arg-type]
     except _ZIP_READ_ERRORS:
         raise ImportFormatError(f"{name}: not a valid zip archive.", field="file") from None
     members = [
@@ -162,7 +208,8 @@ def _read_zip(name: str, data: bytes | IO[bytes], *, max_bytes: int | None) -> I
         _too_large(name, str(unpacked), max_bytes)
     budget = max_bytes
     for info in sorted(members, key=lambda i: i.filename):
-        if PurePosixPath(info.filename.lower()).suffix not in SUPPORTED_EXTENSIONS[:-1]:
+        suffix = PurePosixPath(info.filename.lower()).suffix
+        if suffix not in SUPPORTED_EXTENSIONS[:-1]:
             continue
         where = f"{name}/{info.filename}"
         if info.flag_bits & _ZIP_ENCRYPTED:
@@ -170,12 +217,76 @@ def _read_zip(name: str, data: bytes | IO[bytes], *, max_bytes: int | None) -> I
                 f"{where}: the member is encrypted; zip it again without a password.",
                 field="file",
             )
-        content = _read_member(archive, info, where, budget)
+        if stream and suffix in _STREAMED:
+            metered = _Metered(
+                archive,
+                info,
+                where,
+                budget,
+                lambda: _too_large(name, f"more than {max_bytes}", max_bytes or 0),
+            )
+            with io.BufferedReader(metered) as member:
+                if _streamable(member.peek(1024)[:1024]):
+                    yield from _stream(where, member, max_bytes=budget)
+                else:
+                    content = _read_whole(
+                        where, member, _least(budget, max_whole_bytes), max_whole_bytes
+                    )
+                    yield from read_upload(where, content)
+            if budget is not None:
+                budget -= metered.count
+            continue
+        content = _read_member(archive, info, where, _least(budget, max_whole_bytes))
         if max_bytes is not None and budget is not None:
             if len(content) > budget:
                 _too_large(name, f"more than {max_bytes}", max_bytes)
             budget -= len(content)
+        if stream:
+            content = _read_whole(where, io.BytesIO(content), None, max_whole_bytes)
         yield from read_upload(where, content)
+
+
+class _Metered(io.RawIOBase):
+    """A zip member as a raw stream: unpacking errors in the import's words, and refused
+    as soon as it unpacks to more than ``budget`` bytes (the declared size can lie)."""
+
+    def __init__(
+        self,
+        archive: zipfile.ZipFile,
+        info: zipfile.ZipInfo,
+        where: str,
+        budget: int | None,
+        too_large: Callable[[], NoReturn],
+    ) -> None:
+        self.where, self.budget, self.too_large, self.count = where, budget, too_large, 0
+        try:
+            self.member: zipfile.ZipExtFile = archive.open(info)  # type: ignore[assignment]
+        except _ZIP_READ_ERRORS as error:
+            raise _damaged(where, error) from None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            count = self.member.readinto(buffer)
+        except _ZIP_READ_ERRORS as error:
+            raise _damaged(self.where, error) from None
+        self.count += count
+        if self.budget is not None and self.count > self.budget:
+            self.too_large()
+        return count
+
+    def close(self) -> None:
+        self.member.close()
+        super().close()
+
+
+def _damaged(where: str, error: BaseException) -> ImportFormatError:
+    return ImportFormatError(
+        f"{where}: the member cannot be unpacked ({error}); the archive is damaged.",
+        field="file",
+    )
 
 
 def _read_member(
@@ -186,10 +297,7 @@ def _read_member(
         with archive.open(info) as member:
             return member.read(-1 if budget is None else budget + 1)
     except _ZIP_READ_ERRORS as error:
-        raise ImportFormatError(
-            f"{where}: the member cannot be unpacked ({error}); the archive is damaged.",
-            field="file",
-        ) from None
+        raise _damaged(where, error) from None
 
 
 def _no_constant(name: str) -> NoReturn:

@@ -191,12 +191,15 @@ def import_job_run(*, job_id: int, takeover: bool = False) -> ImportJob:
     storage = import_storage()
     spans_as: SpansAs = job.spans_as  # type: ignore[assignment]
     report = _reporter(job)
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    limits = {
+        "max_bytes": settings.IMPORT_MAX_UPLOAD_BYTES,
+        "max_whole_bytes": settings.IMPORT_MAX_WHOLE_BYTES,
+    }
     try:
         with storage.open(job.file_name, "rb") as stored:
             total = records_validate(
                 project=job.project,
-                records=read_stored(job.source, stored, max_bytes=limit),
+                records=read_stored(job.source, stored, **limits),
                 spans_as=spans_as,
                 progress=report,
             )
@@ -205,7 +208,7 @@ def import_job_run(*, job_id: int, takeover: bool = False) -> ImportJob:
             _import_into(
                 job,
                 job.project,
-                read_stored(job.source, stored, max_bytes=limit),
+                read_stored(job.source, stored, **limits),
                 job.created_by,
                 spans_as,
                 job.pretag,

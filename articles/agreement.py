@@ -25,12 +25,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
-
-import krippendorff
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from articles.exports.base import tokenize
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and krippendorff are imported where agreement is computed, not when the URLconf
+# loads this module: a web process that never shows agreement does not hold them (13 MiB).
 from articles.tagging.evaluation import match_one_to_one
 
 Offsets = tuple[int, int]
@@ -74,6 +77,8 @@ def pair_counts(a: list[Offsets], b: list[Offsets]) -> PairCounts:
 
 def token_marks(text: str, spans: Iterable[Offsets]) -> np.ndarray:
     """1 for every token of ``text`` that overlaps one of ``spans``, else 0."""
+    import numpy as np
+
     starts, ends, _ = tokenize(text)
     marks = np.zeros(len(starts), dtype=np.int64)
     for start, end in spans:
@@ -85,6 +90,9 @@ def token_marks(text: str, spans: Iterable[Offsets]) -> np.ndarray:
 
 def alpha_of(value_counts: list[np.ndarray]) -> float | None:
     """Nominal alpha from per-unit counts ``[zeros, ones]``; None where undefined."""
+    import krippendorff
+    import numpy as np
+
     pairable = [counts for counts in value_counts if counts.sum() >= 2]
     if not pairable:
         return None
@@ -112,6 +120,8 @@ def agreement(
     ``{"labels": {label: {f1_exact, f1_overlap, alpha, pairs}}, "editors": {a: {b: {f1_exact,
     f1_overlap, articles}}}, "articles": n, "project": {f1_exact, f1_overlap, alpha}}``.
     """
+    import numpy as np
+
     per_label: dict[str, dict[tuple[str, str], PairCounts]] = {
         name: defaultdict(PairCounts) for name in labels
     }

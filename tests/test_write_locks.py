@@ -1,23 +1,30 @@
-"""Writes by editors on different articles of one project never wait on each other in a
-cycle (PostgreSQL: real row locks between connections).
+"""Writes lock what they must and no more (PostgreSQL: real row locks between connections).
 
-Every write locks its article, then counts towards the project's retraining at the end of
-its transaction, and its commit checks its foreign keys (sharing the label's row). A write
-that also held the label's row (an edit of one's own span once locked it with the span)
-deadlocked with a decision of the same label holding the counter; PostgreSQL then failed
-one of them.
+Every write locks its article; an edit of one's own span also locks that span's row, and
+once locked the joined label's row with it, so every other write of that label waited at
+its commit (the foreign key check shares the label's row) and, with one more lock in the
+mix, two writes deadlocked. Editors on different articles of one project then decide and
+edit side by side without a failure.
 """
 
 from __future__ import annotations
 
 import threading
 
+import psycopg
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from articles.models import Span
 from articles.services import membership_set, span_decide, span_update
-from tests.factories import make_article, make_project, make_suggestion, make_user
+from articles.services.spans import _own_row
+from tests.factories import (
+    make_article,
+    make_human_span,
+    make_project,
+    make_suggestion,
+    make_user,
+)
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks between connections need PostgreSQL"
@@ -72,3 +79,21 @@ def test_decisions_and_edits_on_separate_articles_never_deadlock():
     assert Span.objects.filter(annotator__isnull=False, note="checked").count() == (
         EDITORS * SENTENCES
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_locking_ones_own_span_leaves_its_label_and_article_free(project, teammate, article):
+    row = make_human_span(article, teammate, "claim", 0, 9)
+    others = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+    try:
+        with transaction.atomic():
+            _own_row(row, teammate)
+            # NOWAIT: a lock held by this transaction fails at once instead of waiting.
+            for table, pk in (("articles_label", row.label_id), ("articles_article", article.pk)):
+                others.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR UPDATE NOWAIT", [pk])
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                others.execute(
+                    "SELECT 1 FROM articles_span WHERE id = %s FOR UPDATE NOWAIT", [row.pk]
+                )
+    finally:
+        others.close()

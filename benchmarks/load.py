@@ -117,6 +117,7 @@ class Result:
     examples: list[str] = field(default_factory=list)
     wall: float = 0.0
     server_cpu: float = 0.0
+    database_cpu: float = 0.0  # every postgres process on this machine (all of them share it)
     client_cpu: float = 0.0
     lag_ms: float = 0.0
     load: float = 0.0  # the machine's 1-minute load average at the end
@@ -320,6 +321,7 @@ def _drive(
                 *(_warm(c, f"/api/articles/{e.work.article_id}/") for c, e in pairs)
             )
             cpu_before = served.cpu_seconds()
+            database_before = _postgres_cpu_seconds()
             client_before = time.process_time()
             began = time.perf_counter()
             lags: list[float] = []
@@ -337,6 +339,7 @@ def _drive(
             await asyncio.gather(*tasks)
             result.wall = time.perf_counter() - began
             result.server_cpu = served.cpu_seconds() - cpu_before
+            result.database_cpu = _postgres_cpu_seconds() - database_before
             result.client_cpu = time.process_time() - client_before
             result.lag_ms = max(lags, default=0.0)
             result.load = os.getloadavg()[0]
@@ -425,12 +428,30 @@ def _line(
         f"{_percentile(times, 0.5):.0f} ms, p95 {_percentile(times, 0.95):.0f} ms, p99 "
         f"{_percentile(times, 0.99):.0f} ms; {result.error_count} errors; medians (ms) "
         f"{per_action}; CPU per request: server {_per(result.server_cpu, result.count)} ms, "
+        f"PostgreSQL {_per(result.database_cpu, result.count)} ms, "
         f"load generator {_per(result.client_cpu, result.count)} ms; send lag max "
         f"{result.lag_ms:.0f} ms; gunicorn RSS {rss:.0f} MiB; load average {result.load:.1f}"
     )
     if result.examples:
         line += "\n  errors: " + " | ".join(result.examples)
     return line
+
+
+def _postgres_cpu_seconds() -> float:
+    """User + system CPU time so far of the PostgreSQL server's processes on this machine
+    (the benchmark runs on loopback: its backends are among them). Processes of other
+    users' databases count too; 0 where /proc cannot be read."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, _, rest = text.partition(" (")[2].rpartition(")")
+        if name == "postgres":
+            fields = rest.split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _per(seconds: float, count: int) -> str:

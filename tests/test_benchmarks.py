@@ -309,7 +309,8 @@ def test_load_benchmark_serves_the_mix_without_errors_and_cleans_up(settings):
     scenario = (
         r"3 articles, gthread:1x2, {what}, after: {N} answered in {N} s = {N}/s; p50 {N} ms, "
         r"p95 {N} ms, p99 {N} ms; 0 errors; medians \(ms\) {actions}; CPU per request: server "
-        r"{N} ms, load generator {N} ms; send lag max {N} ms; gunicorn RSS {N} MiB; load "
+        r"{N} ms, PostgreSQL {N} ms, load generator {N} ms; send lag max {N} ms; gunicorn RSS "
+        r"{N} MiB; load "
         r"average {N}"
     )
     assert_figures(

@@ -378,8 +378,13 @@ class Span(models.Model):
     Origin = SpanOrigin
     Status = SpanStatus
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="spans")
-    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="spans")
+    # No single-column indexes on article, label and derived_from: the composite indexes
+    # and the one-decision constraint below begin with them and serve the same lookups, and
+    # every span written (a decision, 25 per imported article) updated each one.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="spans", db_index=False
+    )
+    label = models.ForeignKey(Label, on_delete=models.PROTECT, related_name="spans", db_index=False)
     start = models.PositiveIntegerField(help_text="Code-point offset, inclusive.")
     end = models.PositiveIntegerField(help_text="Code-point offset, exclusive.")
     text = models.TextField(help_text="Snapshot of article.text[start:end].")
@@ -404,6 +409,7 @@ class Span(models.Model):
         # A decided suggestion must survive tagger re-runs; it goes only with its article.
         on_delete=models.RESTRICT,
         related_name="decisions",
+        db_index=False,
     )
     note = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)

@@ -31,7 +31,6 @@ import logging
 import math
 import os
 import random
-import re
 import signal
 import statistics
 import subprocess
@@ -51,7 +50,14 @@ from benchmarks import seeding
 from benchmarks.before_after import _unpack
 from benchmarks.cli import Output
 from benchmarks.errors import BenchmarkError
-from benchmarks.gunicorn_server import STEADY, Served, WorkerConfig, _environment, gunicorn
+from benchmarks.gunicorn_server import (
+    STEADY,
+    Served,
+    WorkerConfig,
+    _environment,
+    gunicorn,
+    sign_in,
+)
 
 CALLS = {
     "decide": "POST /api/spans/{id}/decision/",
@@ -63,7 +69,6 @@ CALLS = {
 }
 WARM_UP = 5  # calls of each kind before the timed ones: first imports, caches, connections
 PER_ARTICLE = 25  # suggestions (and free ranges) on each fresh article
-_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 # Runs in the tree's own python, so it may use nothing of this checkout but Django and the
 # app's URLs; it reads its plan from the JSON file named by argv[1], prints JSON last.
@@ -155,14 +160,7 @@ print(json.dumps(results))
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--articles", type=int, default=1_000, help="Articles seeded first.")
-    parser.add_argument(
-        "--more-articles",
-        type=int,
-        default=0,
-        help="Then add this many and measure again (e.g. 99000 for 100,000), for flatness.",
-    )
-    parser.add_argument("--spans", type=int, default=25, help="Accepted spans per article.")
+    seeding.corpus_arguments(parser, again="measure again, for flatness")
     parser.add_argument(
         "--calls", type=int, default=200, help="Timed calls of each kind per tree per round."
     )
@@ -311,21 +309,14 @@ def _fresh_articles(project: object, count: int) -> Work:
     from articles.models import Project
 
     assert isinstance(project, Project)
-    text, tagged = seeding.tagged_text(PER_ARTICLE * 20)
-    free = "\n\n".join(seeding.FILLER * 3 for _ in range(PER_ARTICLE))
     stamp = time.time_ns()
     work = Work([], [])
     for number in range(math.ceil(count / PER_ARTICLE)):
-        head = f"Calls article {number}, {stamp}.\n\n{text}\n\n"
-        article = seeding.article(project, head + free, f"Calls {number}")
-        seeding.suggest(article, tagged, PER_ARTICLE)
-        work.suggestions += seeding.suggestion_ids(article)
-        work.ranges += [
-            (article.pk, len(head) + s, len(head) + e)
-            for s, e in seeding.word_ranges(free, PER_ARTICLE)
-        ]
-    if len(work.suggestions) < count or len(work.ranges) < count:
-        raise BenchmarkError("the fresh articles hold fewer suggestions or ranges than asked")
+        article, ids, ranges = seeding.work_article(
+            project, f"Calls article {number}, {stamp}", suggestions=PER_ARTICLE, ranges=PER_ARTICLE
+        )
+        work.suggestions += ids
+        work.ranges += [(article.pk, start, end) for start, end in ranges]
     return work
 
 
@@ -382,7 +373,7 @@ def _over_http(
         gunicorn(tree, WorkerConfig.parse("sync:1")) as served,
         httpx.Client(base_url=served.url, timeout=30) as client,
     ):
-        _sign_in(client, editor)
+        sign_in(client, editor.username, editor.password or "")
         client.headers["X-CSRFToken"] = client.cookies.get("csrftoken") or ""
         own: list[tuple[int, int]] = []
         senders: dict[str, Callable[[int], httpx.Response]] = {
@@ -436,23 +427,6 @@ def _call(
         own.append((body["id"], body["version"]))
     if timed:
         figure.http.append(elapsed)
-
-
-def _sign_in(client: httpx.Client, editor: seeding.BenchUser) -> None:
-    page = client.get("/accounts/login/")
-    token = _CSRF_INPUT.search(page.text)
-    if token is None:
-        raise BenchmarkError("no CSRF token on the login page")
-    response = client.post(
-        "/accounts/login/",
-        data={
-            "username": editor.username,
-            "password": editor.password or "",
-            "csrfmiddlewaretoken": token.group(1),
-        },
-    )
-    if response.status_code != 302:
-        raise BenchmarkError(f"login failed: {response.status_code}")
 
 
 def _per_call(seconds: float, count: int) -> float:

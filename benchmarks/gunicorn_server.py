@@ -9,6 +9,7 @@ local-serving overrides as ``articles.serving`` (plain HTTP, no collectstatic) i
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import tempfile
@@ -79,6 +80,24 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def sign_in(client: httpx.Client, username: str, password: str) -> dict[str, str]:
+    """Through the login form, as a browser does; the session and CSRF cookies."""
+    page = client.get("/accounts/login/")
+    token = _CSRF_INPUT.search(page.text)
+    if token is None:
+        raise BenchmarkError("no CSRF token on the login page")
+    response = client.post(
+        "/accounts/login/",
+        data={"username": username, "password": password, "csrfmiddlewaretoken": token.group(1)},
+    )
+    if response.status_code != 302:
+        raise BenchmarkError(f"login failed: {response.status_code}")
+    return dict(client.cookies.items())
 
 
 # Every 200th decision queues a retraining, and with no worker to run it, an earlier

@@ -26,41 +26,34 @@ import asyncio
 import json
 import os
 import random
-import re
 import signal
 import statistics
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+import httpx
 from django.conf import settings
 
 from benchmarks import seeding
 from benchmarks.before_after import _unpack
 from benchmarks.cli import Output
 from benchmarks.errors import BenchmarkError
-from benchmarks.gunicorn_server import Served, WorkerConfig, gunicorn
+from benchmarks.gunicorn_server import Served, WorkerConfig, gunicorn, sign_in
 
 # Shares of the editor's mix (of 100 requests).
 MIX = {"page": 10, "spans": 25, "decide": 40, "create": 10, "update": 15}
 SCENARIOS = ("mix", "decide")
-_CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--articles", type=int, default=1_000, help="Articles seeded first.")
-    parser.add_argument(
-        "--more-articles",
-        type=int,
-        default=0,
-        help="Then add this many and run everything again (e.g. 99000 for 100,000).",
-    )
-    parser.add_argument("--spans", type=int, default=25, help="Accepted spans per article.")
+    seeding.corpus_arguments(parser, again="run everything again")
     parser.add_argument("--editors", type=int, default=50)
     parser.add_argument("--rate", type=float, default=100.0, help="Requests/s of the mix.")
     parser.add_argument("--duration", type=float, default=20.0, help="Seconds per scenario.")
@@ -223,22 +216,17 @@ def _fresh_articles(project: object, editors: list[Editor], options: argparse.Na
     assert isinstance(project, Project)
     actions = int(options.duration * max(1.0, options.rate / len(editors)) * 1.5) + 10
     count = -(-actions // SUGGESTIONS_PER_ARTICLE)  # ceiling: decisions are at most actions
-    text, tagged = seeding.tagged_text(SUGGESTIONS_PER_ARTICLE * 10)  # 29 sentences
-    free = "\n\n".join(seeding.FILLER * 3 for _ in range(actions // count + 1))
     stamp = time.time_ns()
     for number, editor in enumerate(editors):
         editor.articles = []
         for part in range(count):
-            head = f"Load article {number}.{part}, {stamp}.\n\n{text}\n\n"
-            article = seeding.article(project, head + free, f"Load {number}.{part}")
-            seeding.suggest(article, tagged, SUGGESTIONS_PER_ARTICLE)
-            suggestions = seeding.suggestion_ids(article)
-            random.Random(number * 1000 + part).shuffle(suggestions)
-            ranges = [
-                (len(head) + s, len(head) + e)
-                for s, e in seeding.word_ranges(free, actions // count + 1)
-            ]
-            editor.articles.append(Work(article.pk, suggestions, ranges))
+            article, ids, ranges = seeding.work_article(
+                project,
+                f"Load article {number}.{part}, {stamp}",
+                suggestions=SUGGESTIONS_PER_ARTICLE,
+                ranges=actions // count + 1,
+            )
+            editor.articles.append(Work(article.pk, ids, ranges))
         editor.own = {}
 
 
@@ -246,30 +234,12 @@ def _sign_in(url: str, editors: list[Editor]) -> str:
     """Every editor through the login form, four at a time (a desk arriving together)."""
     began = time.perf_counter()
 
-    async def one(editor: Editor, gate: asyncio.Semaphore) -> None:
-        # unsafe: the server is an IP address, whose cookies aiohttp's jar drops otherwise.
-        jar = aiohttp.CookieJar(unsafe=True)
-        timeout = aiohttp.ClientTimeout(total=60)
-        async with gate, aiohttp.ClientSession(url, cookie_jar=jar, timeout=timeout) as client:
-            async with client.get("/accounts/login/") as page:
-                token = _CSRF_INPUT.search(await page.text())
-            if token is None:
-                raise BenchmarkError("no CSRF token on the login page")
-            form = {
-                "username": editor.username,
-                "password": editor.password,
-                "csrfmiddlewaretoken": token.group(1),
-            }
-            async with client.post("/accounts/login/", data=form, allow_redirects=False) as sent:
-                if sent.status != 302:
-                    raise BenchmarkError(f"login failed: {sent.status}")
-            editor.cookies = {cookie.key: cookie.value for cookie in jar}
+    def one(editor: Editor) -> None:
+        with httpx.Client(base_url=url, timeout=60) as client:
+            editor.cookies = sign_in(client, editor.username, editor.password)
 
-    async def all_of_them() -> None:
-        gate = asyncio.Semaphore(4)
-        await asyncio.gather(*(one(e, gate) for e in editors))
-
-    asyncio.run(all_of_them())
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(one, editors))
     return f"{len(editors)} editors signed in over HTTP (4 at a time) in " + (
         f"{time.perf_counter() - began:.1f} s"
     )

@@ -7,6 +7,7 @@ named in the import block below.
 
 from __future__ import annotations
 
+import argparse
 import random
 import secrets
 import time
@@ -117,6 +118,18 @@ def word_ranges(text: str, count: int) -> list[tuple[int, int]]:
         if end - start >= 2:
             positions.append((start, end))
     return positions
+
+
+def corpus_arguments(parser: argparse.ArgumentParser, *, again: str) -> None:
+    """The options of a benchmark that measures at a corpus size, then at a larger one."""
+    parser.add_argument("--articles", type=int, default=1_000, help="Articles seeded first.")
+    parser.add_argument(
+        "--more-articles",
+        type=int,
+        default=0,
+        help=f"Then add this many and {again} (e.g. 99000 for 100,000).",
+    )
+    parser.add_argument("--spans", type=int, default=25, help="Accepted spans per article.")
 
 
 # ---- the throw-away workspace ---------------------------------------------------------------
@@ -254,6 +267,26 @@ def suggest(article: Article, tagged: list[tuple[str, str]], limit: int) -> int:
         )
     Span.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def work_article(
+    project: Project, title: str, *, suggestions: int = 25, ranges: int = 25
+) -> tuple[Article, list[int], list[tuple[int, int]]]:
+    """A seed-sized article for an editor to work on: ``suggestions`` fresh machine
+    suggestions (in a shuffled order, seeded by the title) and ``ranges`` free word ranges
+    after them to draw spans on. The title is in the text, so each article is new."""
+    text, tagged = tagged_text(suggestions * 10)
+    free = "\n\n".join(FILLER * 3 for _ in range(ranges // 3 + 1))
+    head = f"{title}.\n\n{text}\n\n"
+    made = article(project, head + free, title)
+    if suggest(made, tagged, suggestions) < suggestions:
+        raise BenchmarkError(f"{title}: fewer suggestions than asked")
+    ids = suggestion_ids(made)
+    random.Random(title).shuffle(ids)
+    found = [(len(head) + s, len(head) + e) for s, e in word_ranges(free, ranges)]
+    if len(found) < ranges:
+        raise BenchmarkError(f"{title}: fewer free ranges than asked")
+    return made, ids, found
 
 
 def suggestion_ids(article: Article) -> list[int]:

@@ -58,6 +58,7 @@ from benchmarks.gunicorn_server import (
     gunicorn,
     sign_in,
 )
+from benchmarks.timing import percentile
 
 CALLS = {
     "decide": "POST /api/spans/{id}/decision/",
@@ -195,13 +196,6 @@ class Work:
 
     suggestions: list[int]
     ranges: list[tuple[int, int, int]]  # (article id, start, end)
-
-
-def _percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def _median(values: list[float] | list[int]) -> float:
@@ -436,9 +430,9 @@ def _per_call(seconds: float, count: int) -> float:
 def _line(size: int, kind: str, label: str, figure: Figures) -> str:
     line = (
         f"{size:,} articles, {kind} ({CALLS[kind]}), {label}: in-process median "
-        f"{_median(figure.wall):.1f} ms, p95 {_percentile(figure.wall, 0.95):.1f} ms, CPU "
+        f"{_median(figure.wall):.1f} ms, p95 {percentile(figure.wall, 0.95):.1f} ms, CPU "
         f"{_median(figure.cpu):.1f} ms, {_median(figure.queries):.0f} queries; HTTP median "
-        f"{_median(figure.http):.1f} ms, p95 {_percentile(figure.http, 0.95):.1f} ms, server "
+        f"{_median(figure.http):.1f} ms, p95 {percentile(figure.http, 0.95):.1f} ms, server "
         f"CPU {_per_call(figure.server_cpu, len(figure.http)):.1f} ms; {len(figure.wall)} + "
         f"{len(figure.http)} calls, {figure.errors} errors"
     )
@@ -457,11 +451,11 @@ def _ratio_line(size: int, kind: str, before: Figures, after: Figures) -> str:
     return (
         f"{size:,} articles, {kind}: after/before in-process median "
         f"{_share(_median(before.wall), _median(after.wall))}, p95 "
-        f"{_share(_percentile(before.wall, 0.95), _percentile(after.wall, 0.95))}, CPU "
+        f"{_share(percentile(before.wall, 0.95), percentile(after.wall, 0.95))}, CPU "
         f"{_share(_median(before.cpu), _median(after.cpu))}, queries "
         f"{_share(_median(before.queries), _median(after.queries))}; HTTP median "
         f"{_share(_median(before.http), _median(after.http))}, p95 "
-        f"{_share(_percentile(before.http, 0.95), _percentile(after.http, 0.95))}, server CPU "
+        f"{_share(percentile(before.http, 0.95), percentile(after.http, 0.95))}, server CPU "
         f"{_share(cpu_before, cpu_after)}"
     )
 

@@ -46,6 +46,7 @@ from benchmarks.before_after import _unpack
 from benchmarks.cli import Output
 from benchmarks.errors import BenchmarkError
 from benchmarks.gunicorn_server import Served, WorkerConfig, gunicorn, sign_in
+from benchmarks.timing import percentile
 
 # Shares of the editor's mix (of 100 requests).
 MIX = {"page": 10, "spans": 25, "decide": 40, "create": 10, "update": 15}
@@ -125,13 +126,6 @@ class Result:
 
     def all_times(self) -> list[float]:
         return [t for values in self.times.values() for t in values]
-
-
-def _percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def run(options: argparse.Namespace, out: Output) -> None:
@@ -395,8 +389,8 @@ def _line(
     line = (
         f"{size:,} articles, {config}, {what}, {label}: {result.count:,} answered in "
         f"{result.wall:.1f} s = {result.count / result.wall:.1f}/s; p50 "
-        f"{_percentile(times, 0.5):.0f} ms, p95 {_percentile(times, 0.95):.0f} ms, p99 "
-        f"{_percentile(times, 0.99):.0f} ms; {result.error_count} errors; medians (ms) "
+        f"{percentile(times, 0.5):.0f} ms, p95 {percentile(times, 0.95):.0f} ms, p99 "
+        f"{percentile(times, 0.99):.0f} ms; {result.error_count} errors; medians (ms) "
         f"{per_action}; CPU per request: server {_per(result.server_cpu, result.count)} ms, "
         f"PostgreSQL {_per(result.database_cpu, result.count)} ms, "
         f"load generator {_per(result.client_cpu, result.count)} ms; send lag max "
@@ -437,8 +431,8 @@ def _ratio_line(size: int, config: WorkerConfig, scenario: str, results: dict[st
 
     return (
         f"{size:,} articles, {config}, {scenario}: after/before p50 "
-        f"{share(_percentile(b, 0.5), _percentile(a, 0.5))}, p95 "
-        f"{share(_percentile(b, 0.95), _percentile(a, 0.95))}, p99 "
-        f"{share(_percentile(b, 0.99), _percentile(a, 0.99))}, server CPU per request "
+        f"{share(percentile(b, 0.5), percentile(a, 0.5))}, p95 "
+        f"{share(percentile(b, 0.95), percentile(a, 0.95))}, p99 "
+        f"{share(percentile(b, 0.99), percentile(a, 0.99))}, server CPU per request "
         f"{share(before.server_cpu / max(1, before.count), after.server_cpu / max(1, after.count))}"
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -30,11 +30,7 @@ class Samples:
 
     @property
     def p90(self) -> float:
-        """The value 90% of the way up the sorted list (nearest rank, no interpolation)."""
-        if not self.values:
-            return float("nan")
-        ordered = sorted(self.values)
-        return ordered[int(len(ordered) * 0.9)]
+        return percentile(self.values, 0.9)
 
     @property
     def best(self) -> float:
@@ -46,6 +42,15 @@ class Samples:
 
     def __len__(self) -> int:
         return len(self.values)
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The value ``share`` of the way up the sorted values (nearest rank, no interpolation);
+    NaN for none."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 def samples(values: list[float]) -> Samples:

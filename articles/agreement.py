@@ -28,13 +28,12 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from articles.exports.base import tokenize
-
-if TYPE_CHECKING:
-    import numpy as np
+from articles.tagging.evaluation import match_one_to_one
 
 # numpy and krippendorff are imported where agreement is computed, not when the URLconf
 # loads this module: a web process that never shows agreement does not hold them (13 MiB).
-from articles.tagging.evaluation import match_one_to_one
+if TYPE_CHECKING:
+    import numpy as np
 
 Offsets = tuple[int, int]
 

@@ -4,11 +4,11 @@ annotator.wsgi:application`` (the Dockerfile and docker-compose.yml run exactly 
 Sync workers, two per core plus one. A request is mostly Python (about 15 ms of CPU on the
 2-core benchmark machine) with short waits on PostgreSQL; a spare process per core fills
 those waits. Threads share one interpreter lock, so a thread that waited on the database
-then waits for the lock as well: at 100 requests/s of the editor's mix on 2 cores, sync:5
-answered 99.9/s with p95 400 ms, gthread:2x4 83.6/s with p95 3.7 s (``python -m benchmarks
-load --server sync:5 --server gthread:2x4``, docs/benchmarks.md). Threads cost less memory
-(gthread:2x4 250 MiB RSS, sync:5 480 MiB, shared pages counted in each process): choose
-them only where memory is the limit. Each worker holds one database connection
+then waits for the lock as well: at 100 requests/s of the editor's mix on 2 cores, in one
+run, sync:5 answered 99.9/s with p95 400 ms, gthread:2x4 83.6/s with p95 3.7 s (``python -m
+benchmarks load --server sync:5 --server gthread:2x4``, docs/benchmarks.md). Threads cost
+less memory (gthread:2x4 250 MiB RSS, sync:5 480 MiB, shared pages counted in each
+process): choose them only where memory is the limit. Each worker holds one database connection
 (``DATABASE_CONN_MAX_AGE``), so workers x web machines must stay below PostgreSQL's
 ``max_connections``.
 
